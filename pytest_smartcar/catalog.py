@@ -38,7 +38,13 @@ __all__ = [
 ]
 
 #: Values Smartcar sends in ``resolution.type`` (two beyond the three the overview documents).
-RESOLUTION_TYPES = ("RETRY_LATER", "REAUTHENTICATE", "CONTACT_SUPPORT", "ACTION_REQUIRED", "FINANCE")
+RESOLUTION_TYPES = (
+    "RETRY_LATER",
+    "REAUTHENTICATE",
+    "CONTACT_SUPPORT",
+    "ACTION_REQUIRED",
+    "FINANCE",
+)
 
 #: Defaults used to fill the placeholders of catalog texts and URLs.
 DEFAULT_APP_NAME = "Example App"
@@ -171,7 +177,10 @@ class OAuthErrorSpec:
     def body(self, value: str | None = None) -> dict[str, Any]:
         """The OAuth body, the description filled with ``value`` (the bad code, token...)."""
         filled = value if value is not None else (self.example_value or "")
-        return {"error": self.error, "error_description": self.error_description.format(value=filled)}
+        return {
+            "error": self.error,
+            "error_description": self.error_description.format(value=filled),
+        }
 
 
 def _api(raw: Mapping[str, Any]) -> ErrorSpec:
@@ -238,7 +247,8 @@ OAUTH_ERRORS: tuple[OAuthErrorSpec, ...] = tuple(_oauth(e) for e in _DATA["oauth
 del _DATA
 
 AnySpec = ErrorSpec | LegacyErrorSpec | OAuthErrorSpec
-_BY_KEY: dict[str, AnySpec] = {s.key: s for s in (*API_ERRORS, *LEGACY_ERRORS, *OAUTH_ERRORS)}
+_ALL: tuple[AnySpec, ...] = (*API_ERRORS, *LEGACY_ERRORS, *OAUTH_ERRORS)
+_BY_KEY: dict[str, AnySpec] = {s.key: s for s in _ALL}
 _CONNECT_BY_CODE: dict[str, ConnectErrorSpec] = {s.code: s for s in CONNECT_ERRORS}
 
 
@@ -261,7 +271,9 @@ def get(key: str) -> ErrorSpec:
 def lookup(key: str) -> AnySpec:
     """Any servable catalog error: API keys, ``OAUTH:NAME`` and ``V1:ERROR[:CODE]`` keys."""
     if not isinstance(key, str):
-        raise TypeError(f"a Smartcar error key must be a string like 'VEHICLE_STATE:ASLEEP', got {key!r}")
+        raise TypeError(
+            f"a Smartcar error key must be a string like 'VEHICLE_STATE:ASLEEP', got {key!r}"
+        )
     spec = _BY_KEY.get(normalize_key(key))
     if spec is None:
         raise UnknownSmartcarError(key, close_matches(normalize_key(key), list(_BY_KEY)))
@@ -274,7 +286,9 @@ def get_connect(code: str) -> ConnectErrorSpec:
         raise TypeError(f"a Connect error code must be a string like 'access_denied', got {code!r}")
     spec = _CONNECT_BY_CODE.get(code.strip().lower())
     if spec is None:
-        raise UnknownSmartcarError(code, close_matches(code.strip().lower(), list(_CONNECT_BY_CODE)))
+        raise UnknownSmartcarError(
+            code, close_matches(code.strip().lower(), list(_CONNECT_BY_CODE))
+        )
     return spec
 
 
@@ -305,7 +319,7 @@ def _check_known(name: str, wanted: set[Any] | None, known: Iterable[Any]) -> No
 
 def select(
     *patterns: str,
-    type: str | Iterable[str] | None = None,  # noqa: A002 - the public name is fixed
+    type: str | Iterable[str] | None = None,
     status: int | Iterable[int] | None = None,
     resolution: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,

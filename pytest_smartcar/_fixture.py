@@ -1,0 +1,74 @@
+"""The runtime side of the pytest face: build the engine a test asked for.
+
+Imported by the fixtures only when a test uses them, so a pytest run that never touches
+Smartcar never imports httpx or respx.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_smartcar import markers
+from pytest_smartcar._keys import RECORDS_KEY, STUB_KEY
+from pytest_smartcar.connect import ConnectError
+from pytest_smartcar.engine import SmartcarStub
+from pytest_smartcar.errors import SmartcarUsageError
+
+
+def _option(config: pytest.Config, name: str) -> Any:
+    value = config.getoption(name)
+    return value if value not in (None, False) else config.getini(name)
+
+
+def open_stub(request: pytest.FixtureRequest) -> SmartcarStub:
+    """A started engine for ``request.node``, serving what its marker (or param) says."""
+    config = request.config
+    stub = SmartcarStub(
+        app_name=_option(config, "smartcar_app_name") or None,
+        block_unmatched=bool(_option(config, "smartcar_block_unmatched")),
+        assert_all_requested=False,  # verified by the runtest hook, only when the test passed
+    )
+    found = list(request.node.iter_markers(markers.MARKER))
+    if found:
+        try:
+            plan = markers.plan(found)
+            case: markers.Case | None = getattr(request, "param", None)
+            if isinstance(case, markers.Case):
+                kwargs = dict(plan.serve)
+                if case.endpoint is not None:
+                    kwargs["endpoint"] = case.endpoint
+                stub.serve(case.key, **kwargs)
+            elif not plan.parametrize:
+                stub.serve(plan.cases[0].key, **plan.serve)
+        except SmartcarUsageError as exc:
+            pytest.fail(f"{request.node.nodeid}: {exc}", pytrace=False)
+    stub.start()
+    request.node.stash[STUB_KEY] = stub
+    return stub
+
+
+def served_records(stub: SmartcarStub) -> list[dict[str, Any]]:
+    """What the coverage report counts: catalog API errors actually served."""
+    from pytest_smartcar.catalog import ErrorSpec
+
+    return [
+        {"kind": "api", "key": call.key, "endpoint": call.endpoint}
+        for call in stub.calls
+        if isinstance(call.spec, ErrorSpec)
+    ]
+
+
+def open_connect(request: pytest.FixtureRequest) -> ConnectError:
+    """The Connect error for ``request.node`` (its parametrized code or marker's single code)."""
+    from pytest_smartcar.catalog import get_connect
+
+    try:
+        plan = markers.connect_plan(request.node.iter_markers(markers.CONNECT_MARKER))
+    except SmartcarUsageError as exc:
+        pytest.fail(f"{request.node.nodeid}: {exc}", pytrace=False)
+    code = getattr(request, "param", None) or plan.codes[0]
+    records = request.node.stash.setdefault(RECORDS_KEY, [])
+    records.append({"kind": "connect", "key": code, "endpoint": None})
+    return ConnectError(get_connect(code), state=plan.state)

@@ -1,0 +1,200 @@
+"""Read ``@pytest.mark.smartcar_error(...)`` into a plan: what to serve, what to parametrize.
+
+Markers merge across module (``pytestmark``), class and function level, the closest
+winning per argument. Everything here is validated at collection time, so a typo in a
+marker is a clear collection error naming the test, never a traceback from our code.
+Standard library and catalog only: this runs during collection of every marked test.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_smartcar import catalog
+from pytest_smartcar._suggest import did_you_mean
+from pytest_smartcar.errors import SmartcarUsageError
+
+__all__ = ["CONNECT_MARKER", "MARKER", "Case", "ConnectPlan", "Plan", "merge", "plan"]
+
+MARKER = "smartcar_error"
+CONNECT_MARKER = "smartcar_connect_error"
+FILTERS = ("type", "status", "resolution", "exclude")
+SERVE_ARGS = (
+    "endpoint",
+    "method",
+    "vehicle_id",
+    "times",
+    "then",
+    "retry_after",
+    "body",
+    "headers",
+    "resolution_style",
+    "doc_url_style",
+    "optional",
+)
+ALL_ARGS = FILTERS + SERVE_ARGS
+CONNECT_ARGS = ("state",)
+
+MARKER_SIGNATURE = (
+    f"{MARKER}(*keys_or_patterns, type=, status=, resolution=, exclude=, endpoint=, method=, "
+    "vehicle_id=, times=, then=, retry_after=, body=, headers=, resolution_style=, "
+    "doc_url_style=, optional=): serve Smartcar API errors to the test; several keys, globs, "
+    "filters or a bare marker run the test once per matching catalog error."
+)
+CONNECT_SIGNATURE = (
+    f"{CONNECT_MARKER}(*codes, state=): give the test a Smartcar Connect error redirect; "
+    "several codes or a bare marker run it once per Connect error."
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One parametrized run: the error key and, for cross products, the endpoint."""
+
+    key: str
+    endpoint: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.key if self.endpoint is None else f"{self.endpoint}-{self.key}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a merged marker asks for."""
+
+    cases: tuple[Case, ...]
+    parametrize: bool
+    serve: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConnectPlan:
+    codes: tuple[str, ...]
+    parametrize: bool
+    state: str | None
+
+
+def merge(
+    markers: Iterable[Any], valid: Sequence[str], name: str
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Merge markers given closest first: positional arguments from the closest marker that
+    has some, each keyword from the closest marker that sets it."""
+    args: tuple[Any, ...] | None = None
+    kwargs: dict[str, Any] = {}
+    for mark in markers:
+        for key in mark.kwargs:
+            if key not in valid:
+                raise SmartcarUsageError(
+                    f"@pytest.mark.{name} got an unknown argument {key!r}"
+                    f"{did_you_mean(key, list(valid))}; valid arguments: {', '.join(valid)}"
+                )
+        if args is None and mark.args:
+            args = tuple(mark.args)
+        for key, value in mark.kwargs.items():
+            kwargs.setdefault(key, value)
+    return args or (), kwargs
+
+
+def _is_glob(text: str) -> bool:
+    return any(ch in text for ch in "*?[")
+
+
+def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
+    """The plan for one test's ``smartcar_error`` markers (closest first)."""
+    args, kwargs = merge(markers, ALL_ARGS, MARKER)
+    for arg in args:
+        if not isinstance(arg, (str, catalog.ErrorSpec)):
+            raise SmartcarUsageError(
+                f"@pytest.mark.{MARKER} takes error keys or globs like 'VEHICLE_STATE:ASLEEP' or "
+                f"'VEHICLE_STATE:*' as positional arguments, got {arg!r}"
+            )
+    patterns = [a.key if isinstance(a, catalog.ErrorSpec) else a for a in args]
+    filters = {k: kwargs.pop(k) for k in FILTERS if k in kwargs}
+    try:
+        specs = catalog.select(*patterns, **filters)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {_message(exc)}") from None
+    if not specs:
+        given = ", ".join(
+            [*(repr(p) for p in patterns), *(f"{k}={v!r}" for k, v in filters.items())]
+        )
+        raise SmartcarUsageError(
+            f"@pytest.mark.{MARKER}({given}) matches no Smartcar error: the filters exclude "
+            "each other. Loosen one, or list keys (see pytest_smartcar.catalog.API_ERRORS)."
+        )
+    single = len(patterns) == 1 and not _is_glob(patterns[0]) and not filters
+    endpoint = kwargs.get("endpoint")
+    endpoints: list[str | None] = [None]
+    if endpoint is not None and (not isinstance(endpoint, str) or _is_glob(endpoint)):
+        from pytest_smartcar.endpoints import expand_names
+
+        try:
+            endpoints = list(expand_names(endpoint))
+        except SmartcarUsageError as exc:
+            raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
+        kwargs.pop("endpoint")
+        single = single and len(endpoints) == 1
+    _check_serve_args(kwargs)
+    cases = tuple(Case(spec.key, e) for e in endpoints for spec in specs)
+    if single:
+        return Plan(cases, parametrize=False, serve=kwargs)
+    if selects:
+        cases = tuple(
+            c for c in cases if any(fnmatch.fnmatchcase(c.key, s.upper()) for s in selects)
+        )
+    return Plan(cases, parametrize=True, serve=kwargs)
+
+
+def _check_serve_args(kwargs: dict[str, Any]) -> None:
+    """Catch wrong serve() arguments at collection, with the engine's own messages."""
+    if "endpoint" in kwargs:
+        from pytest_smartcar.endpoints import resolve_endpoints
+
+        try:
+            resolve_endpoints(kwargs["endpoint"])
+        except SmartcarUsageError as exc:
+            raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
+    times = kwargs.get("times")
+    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
+        raise SmartcarUsageError(
+            f"@pytest.mark.{MARKER}: times= takes a positive whole number, got {times!r}"
+        )
+    if "then" in kwargs and times is None:
+        raise SmartcarUsageError(
+            f"@pytest.mark.{MARKER}: then= is never reached without times=; say how many "
+            "requests get the error first, e.g. times=2, then='success'"
+        )
+    if "optional" in kwargs and not isinstance(kwargs["optional"], bool):
+        raise SmartcarUsageError(
+            f"@pytest.mark.{MARKER}: optional= takes True or False, got {kwargs['optional']!r}"
+        )
+
+
+def connect_plan(markers: Iterable[Any]) -> ConnectPlan:
+    """The plan for one test's ``smartcar_connect_error`` markers (closest first)."""
+    args, kwargs = merge(markers, CONNECT_ARGS, CONNECT_MARKER)
+    codes: list[str] = []
+    for arg in args:
+        try:
+            codes.append(catalog.get_connect(arg).code)
+        except (KeyError, TypeError) as exc:
+            raise SmartcarUsageError(f"@pytest.mark.{CONNECT_MARKER}: {_message(exc)}") from None
+    state = kwargs.get("state", "0facda3319")
+    if state is not None and not isinstance(state, str):
+        raise SmartcarUsageError(
+            f"@pytest.mark.{CONNECT_MARKER}: state= takes a string or None, got {state!r}"
+        )
+    if not codes:
+        return ConnectPlan(tuple(s.code for s in catalog.CONNECT_ERRORS), True, state)
+    return ConnectPlan(tuple(codes), len(codes) > 1, state)
+
+
+def _message(exc: BaseException) -> str:
+    # KeyError's str() wraps the message in quotes; UnknownSmartcarError defines its own.
+    if isinstance(exc, KeyError) and not isinstance(exc, catalog.UnknownSmartcarError):
+        return str(exc.args[0]) if exc.args else repr(exc)
+    return str(exc)

@@ -1,0 +1,164 @@
+"""The pytest face of pytest-smartcar: options, markers, fixtures, hooks.
+
+Thin on purpose: it translates markers and options into engine calls and imports
+nothing heavy at start-up (the engine, httpx and respx load when a test uses a fixture).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pytest_smartcar import markers, report
+from pytest_smartcar._keys import RECORDS_KEY, SERVED_PROPERTY, STUB_KEY
+from pytest_smartcar.errors import (
+    SmartcarStubError,
+    SmartcarUsageError,
+    UnmatchedSmartcarRequest,
+)
+
+if TYPE_CHECKING:
+    from pytest_smartcar.connect import ConnectError
+    from pytest_smartcar.engine import SmartcarStub
+
+FIXTURE = "smartcar_error"
+CONNECT_FIXTURE = "smartcar_connect_error"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("smartcar", "pytest-smartcar: Smartcar API error stubs")
+    group.addoption(
+        "--smartcar-app-name",
+        dest="smartcar_app_name",
+        metavar="NAME",
+        help="app name filled into suggestedUserMessage (ini: smartcar_app_name).",
+    )
+    parser.addini("smartcar_app_name", "app name filled into suggestedUserMessage", default="")
+    group.addoption(
+        "--smartcar-select",
+        dest="smartcar_select",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="run only the catalog errors matching PATTERN (glob on keys, e.g. "
+        "'VEHICLE_STATE:*') in parametrized smartcar_error tests; repeatable.",
+    )
+    group.addoption(
+        "--smartcar-block-unmatched",
+        dest="smartcar_block_unmatched",
+        action="store_true",
+        default=False,
+        help="while a Smartcar stub is active, fail requests to any other host too "
+        "(ini: smartcar_block_unmatched).",
+    )
+    parser.addini(
+        "smartcar_block_unmatched",
+        "fail requests to non-Smartcar hosts while a stub is active",
+        type="bool",
+        default=False,
+    )
+    report.add_report_options(group, parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
+    config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
+    report.register(config)
+
+
+def _usage_error(metafunc: pytest.Metafunc, exc: Exception) -> None:
+    pytest.fail(f"{metafunc.definition.nodeid}: {exc}", pytrace=False)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    found = list(metafunc.definition.iter_markers(markers.MARKER))
+    if found:
+        try:
+            plan = markers.plan(found, metafunc.config.getoption("smartcar_select"))
+        except SmartcarUsageError as exc:
+            _usage_error(metafunc, exc)
+        if FIXTURE not in metafunc.fixturenames:
+            metafunc.fixturenames.append(FIXTURE)
+        if plan.parametrize:
+            metafunc.parametrize(FIXTURE, plan.cases, indirect=True, ids=[c.id for c in plan.cases])
+    found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
+    if found or CONNECT_FIXTURE in metafunc.fixturenames:
+        try:
+            cplan = markers.connect_plan(found)
+        except SmartcarUsageError as exc:
+            _usage_error(metafunc, exc)
+        if CONNECT_FIXTURE not in metafunc.fixturenames:
+            metafunc.fixturenames.append(CONNECT_FIXTURE)
+        if cplan.parametrize:
+            metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
+
+
+@pytest.fixture
+def smartcar_error(request: pytest.FixtureRequest) -> Iterator[SmartcarStub]:
+    """A Smartcar stub engine for this test: serves what the marker asks, guards the hosts.
+
+    Without a marker nothing is served until ``smartcar_error.serve(...)``; Smartcar
+    requests no stub answers fail. A stub the code never requested fails the test.
+    """
+    from pytest_smartcar._fixture import open_stub
+
+    stub = open_stub(request)
+    try:
+        yield stub
+    finally:
+        stub.stop()
+
+
+@pytest.fixture
+def smartcar_connect_error(request: pytest.FixtureRequest) -> ConnectError:
+    """A Smartcar Connect error redirect for this test (``.redirect_url(...)``, ``.query``)."""
+    from pytest_smartcar._fixture import open_connect
+
+    return open_connect(request)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    # Verify stubs only when the test itself passed, and inside the call phase, so a
+    # leftover stub fails the test once (FAILED) instead of adding a teardown ERROR.
+    stub = item.stash.get(STUB_KEY, None)
+    problem: str | None = None
+    try:
+        result = yield
+    except UnmatchedSmartcarRequest as exc:
+        # Our message says everything; the httpx/respx frames under it would only hide it.
+        problem = str(exc)
+    finally:
+        _record_coverage(item, stub)
+    if problem is None and stub is not None:
+        try:
+            stub.verify()
+        except SmartcarStubError as exc:
+            problem = str(exc)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    return result
+
+
+def _record_coverage(item: pytest.Item, stub: SmartcarStub | None) -> None:
+    """Attach what was served to the report, so the coverage report (and xdist) see it."""
+    records = list(item.stash[RECORDS_KEY]) if RECORDS_KEY in item.stash else []
+    if stub is not None:
+        from pytest_smartcar._fixture import served_records
+
+        records += served_records(stub)
+    item.user_properties.extend((SERVED_PROPERTY, r) for r in records)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    rep = yield
+    if rep.when == "call" and rep.failed:
+        stub = item.stash.get(STUB_KEY, None)
+        if stub is not None:
+            rep.sections.append(
+                ("smartcar: what the code under test received", stub.describe_calls())
+            )
+    return rep
