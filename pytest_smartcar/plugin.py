@@ -144,7 +144,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
 
 def _record_coverage(item: pytest.Item, stub: SmartcarStub | None) -> None:
     """Attach what was served to the report, so the coverage report (and xdist) see it."""
-    records = list(item.stash[RECORDS_KEY]) if RECORDS_KEY in item.stash else []
+    records: list[dict[str, Any]] = []
+    if RECORDS_KEY in item.stash:
+        records.extend(item.stash[RECORDS_KEY])
     if stub is not None:
         from pytest_smartcar._fixture import served_records
 
