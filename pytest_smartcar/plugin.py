@@ -146,7 +146,8 @@ def _record_coverage(item: pytest.Item, stub: SmartcarStub | None) -> None:
     """Attach what was served to the report, so the coverage report (and xdist) see it."""
     records: list[dict[str, Any]] = []
     if RECORDS_KEY in item.stash:
-        records.extend(item.stash[RECORDS_KEY])
+        stored: list[dict[str, Any]] = item.stash[RECORDS_KEY]
+        records += stored
     if stub is not None:
         from pytest_smartcar._fixture import served_records
 
