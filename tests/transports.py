@@ -1,0 +1,101 @@
+"""One small client interface over httpx (sync, async) and requests, so engine scenarios
+are written once and run over every transport the plugin supports."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import requests
+
+from pytest_smartcar import SmartcarError
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    content: bytes
+    raw: Any
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.content)
+
+    @property
+    def parsed(self) -> SmartcarError:
+        return SmartcarError.from_response(self.raw)
+
+
+class Fault(Exception):
+    """A transport failure, normalised: kind is 'timeout' or 'connect_error'."""
+
+    def __init__(self, kind: str, origin: BaseException) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.origin = origin
+
+
+class Transport:
+    name = ""
+
+    def request(self, method: str, url: str, **kw: Any) -> Reply:
+        raise NotImplementedError
+
+    def get(self, url: str, **kw: Any) -> Reply:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, **kw: Any) -> Reply:
+        return self.request("POST", url, **kw)
+
+
+def _httpx_reply(r: httpx.Response) -> Reply:
+    return Reply(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content, r)
+
+
+class HttpxSync(Transport):
+    name = "httpx-sync"
+
+    def request(self, method: str, url: str, **kw: Any) -> Reply:
+        try:
+            with httpx.Client() as client:
+                return _httpx_reply(client.request(method, url, **kw))
+        except httpx.TimeoutException as exc:
+            raise Fault("timeout", exc) from exc
+        except httpx.ConnectError as exc:
+            raise Fault("connect_error", exc) from exc
+
+
+class HttpxAsync(Transport):
+    name = "httpx-async"
+
+    def request(self, method: str, url: str, **kw: Any) -> Reply:
+        async def go() -> httpx.Response:
+            async with httpx.AsyncClient() as client:
+                return await client.request(method, url, **kw)
+
+        try:
+            return _httpx_reply(asyncio.run(go()))
+        except httpx.TimeoutException as exc:
+            raise Fault("timeout", exc) from exc
+        except httpx.ConnectError as exc:
+            raise Fault("connect_error", exc) from exc
+
+
+class Requests(Transport):
+    name = "requests"
+
+    def request(self, method: str, url: str, **kw: Any) -> Reply:
+        try:
+            r = requests.request(method, url, timeout=5, **kw)
+        except requests.Timeout as exc:
+            raise Fault("timeout", exc) from exc
+        except requests.ConnectionError as exc:
+            raise Fault("connect_error", exc) from exc
+        return Reply(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content, r)
+
+
+TRANSPORTS = [HttpxSync(), HttpxAsync(), Requests()]
