@@ -23,7 +23,13 @@ import httpx
 import respx
 
 from pytest_smartcar import endpoints as ep
-from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec, lookup
+from pytest_smartcar.batch import (
+    ErrorOutcome,
+    batch_response,
+    normalize_path,
+    parse_batch_request,
+)
+from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec, get, lookup
 from pytest_smartcar.errors import (
     SmartcarUsageError,
     UnmatchedSmartcarRequest,
@@ -303,6 +309,8 @@ class SmartcarStub:
         resolution_style: str = "object",
         doc_url_style: str = "current",
         optional: bool = False,
+        batch_paths: str | Iterable[str] | None = None,
+        batch_whole: bool = False,
     ) -> ServedStub:
         """Answer matching Smartcar requests with ``error``.
 
@@ -312,6 +320,10 @@ class SmartcarStub:
         ``times=N`` then ``then=`` (one outcome or a list, the last repeating) builds
         sequences for retry logic. ``optional=True`` lets the test pass without the
         request being made.
+
+        On the batch endpoint a catalog error answers 200 with the error inside the items
+        of ``batch_paths`` (default: every requested path; the others succeed);
+        ``batch_whole=True`` fails the batch call itself instead.
         """
         first = as_outcome(error)
         if times is not None and (not isinstance(times, int) or isinstance(times, bool)):
@@ -344,7 +356,11 @@ class SmartcarStub:
             raise SmartcarUsageError(
                 f"doc_url_style= is 'current' or 'v2.0', got {doc_url_style!r}"
             )
+        if not isinstance(batch_whole, bool):
+            raise SmartcarUsageError(f"batch_whole= takes True or False, got {batch_whole!r}")
         options: dict[str, Any] = {
+            "batch_paths": _strings("batch_paths", batch_paths),
+            "batch_whole": batch_whole,
             "status": status,
             "body": dict(body or {}),
             "headers": dict(headers or {}),
@@ -479,6 +495,9 @@ class SmartcarStub:
         if isinstance(spec, LegacyErrorSpec):
             return legacy_response(spec)
         assert isinstance(spec, ErrorSpec)
+        vehicle_id = match.params.get("vehicle_id") if match else None
+        if match is not None and match.endpoint.name == "batch" and not opts["batch_whole"]:
+            return self._batch(spec, opts, content, vehicle_id)
         extra: dict[str, Any] = {}
         if "retry_after" in opts:
             extra["retry_after"] = opts["retry_after"]
@@ -489,10 +508,43 @@ class SmartcarStub:
             body=opts.get("body"),
             app_name=self.app_name,
             client_id=self.client_id,
-            vehicle_id=match.params.get("vehicle_id") if match else None,
+            vehicle_id=vehicle_id,
             resolution_style=opts.get("resolution_style", "object"),
             doc_url_style=opts.get("doc_url_style", "current"),
             **extra,
+        )
+
+    def _batch(
+        self, spec: ErrorSpec, opts: Mapping[str, Any], content: bytes, vehicle_id: str | None
+    ) -> httpx.Response:
+        """200 with the error inside the chosen items, as Smartcar reports partial failures."""
+        try:
+            paths = parse_batch_request(content)
+        except ValueError as exc:  # Smartcar rejects a malformed batch as a whole
+            return error_response(
+                get("VALIDATION"), body={"description": f"Invalid batch request: {exc}"}
+            )
+        chosen = opts["batch_paths"]
+        wanted = None if chosen is None else {normalize_path(p) for p in chosen}
+        failing = ErrorOutcome(
+            spec,
+            status=opts.get("status"),
+            retry_after=opts.get("retry_after", spec.retry_after),
+            body=opts.get("body") or {},
+            headers=opts.get("headers") or {},
+        )
+        outcomes = {
+            p: failing if wanted is None or normalize_path(p) in wanted else None for p in paths
+        }
+        # Title-case Retry-After in items: the Python SDK reads only that spelling.
+        return batch_response(
+            outcomes,
+            retry_after_case="title",
+            app_name=self.app_name,
+            client_id=self.client_id,
+            vehicle_id=vehicle_id,
+            resolution_style=opts.get("resolution_style", "object"),
+            doc_url_style=opts.get("doc_url_style", "current"),
         )
 
     def _unmatched_message(

@@ -34,6 +34,8 @@ SERVE_ARGS = (
     "resolution_style",
     "doc_url_style",
     "optional",
+    "batch_paths",
+    "batch_whole",
 )
 ALL_ARGS = FILTERS + SERVE_ARGS
 CONNECT_ARGS = ("state",)
@@ -41,7 +43,7 @@ CONNECT_ARGS = ("state",)
 MARKER_SIGNATURE = (
     f"{MARKER}(*keys_or_patterns, type=, status=, resolution=, exclude=, endpoint=, method=, "
     "vehicle_id=, times=, then=, retry_after=, body=, headers=, resolution_style=, "
-    "doc_url_style=, optional=): serve Smartcar API errors to the test; several keys, globs, "
+    "doc_url_style=, optional=, batch_paths=, batch_whole=): serve Smartcar API errors to the test; several keys, globs, "
     "filters or a bare marker run the test once per matching catalog error."
 )
 CONNECT_SIGNATURE = (

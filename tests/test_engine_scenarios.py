@@ -303,3 +303,34 @@ def _message(exc: BaseException) -> str:
             break
         exc = nxt
     return str(exc)
+
+
+def test_batch_partial_failure(client: Transport) -> None:
+    with stub_smartcar() as stub:
+        stub.serve("RATE_LIMIT:VEHICLE", endpoint="batch", batch_paths=["/fuel"], retry_after=30)
+        reply = client.post(
+            f"{API}/vehicles/{VEHICLE}/batch",
+            json={"requests": [{"path": "/odometer"}, {"path": "/fuel"}]},
+        )
+    assert reply.status == 200
+    odometer, fuel = reply.json()["responses"]
+    assert (odometer["path"], odometer["code"]) == ("/odometer", 200)
+    assert "distance" in odometer["body"]
+    assert (fuel["path"], fuel["code"]) == ("/fuel", 429)
+    assert (fuel["body"]["type"], fuel["body"]["code"]) == ("RATE_LIMIT", "VEHICLE")
+    assert fuel["headers"] == {"Retry-After": "30"}
+    assert stub.served == {"RATE_LIMIT:VEHICLE": 1}
+
+
+def test_batch_whole_and_malformed(client: Transport) -> None:
+    url = f"{API}/vehicles/{VEHICLE}/batch"
+    with stub_smartcar() as stub:
+        stub.serve("SERVER:INTERNAL", endpoint="batch", batch_whole=True)
+        whole = client.post(url, json={"requests": [{"path": "/fuel"}]})
+    with stub_smartcar() as stub:
+        stub.serve("VEHICLE_STATE:ASLEEP", endpoint="batch")
+        malformed = client.post(url, json={"request": []})
+    assert whole.status == 500
+    assert malformed.status == 400
+    assert malformed.parsed.type == "VALIDATION"
+    assert (malformed.parsed.description or "").startswith("Invalid batch request:")
