@@ -63,6 +63,7 @@ FAULTS = ("timeout", "connect_error", "gateway_502", "gateway_504")
 SUCCESS = "success"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _UNSET: Any = object()
+_REAUTH_KEY = "CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED"
 REDACTED = "[redacted]"
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
@@ -568,6 +569,33 @@ class SmartcarStub:
             f"(smartcar_error.succeed({target}))."
         )
         return "\n".join(lines)
+
+    def reauth_redirect(
+        self, redirect_uri: str, *, state: str | None = None, denied: bool = False
+    ) -> str:
+        """The redirect Connect sends back after re-authentication of the vehicle whose
+        request last got ``CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED``: success
+        (``vehicle_id``, ``state``, no ``code``) or, with ``denied=True``, ``access_denied``.
+        """
+        from pytest_smartcar.connect import (
+            parse_reauth_url,
+            reauth_error_redirect,
+            reauth_success_redirect,
+        )
+        from pytest_smartcar.parser import SmartcarError
+
+        if denied:
+            return reauth_error_redirect(redirect_uri, state=state)
+        for call in reversed(self.calls):
+            if call.key == _REAUTH_KEY and call.response is not None:
+                url = SmartcarError.from_response(call.response).resolution_url
+                if url:
+                    vehicle_id = parse_reauth_url(url, require_redirect_uri=False)["vehicle_id"]
+                    return reauth_success_redirect(redirect_uri, vehicle_id=vehicle_id, state=state)
+        raise SmartcarUsageError(
+            f"reauth_redirect(): no {_REAUTH_KEY} response was served yet, so there is no "
+            "vehicle to re-authenticate; serve that error and let the app request it first"
+        )
 
     # -- checking ------------------------------------------------------------------------
 
