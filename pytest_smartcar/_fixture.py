@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pytest_smartcar import markers
-from pytest_smartcar._keys import RECORDS_KEY, STUB_KEY
+from pytest_smartcar._keys import PLANS_KEY, RECORDS_KEY, STUB_KEY, function_key
 from pytest_smartcar.connect import ConnectError
 from pytest_smartcar.engine import SmartcarStub
 from pytest_smartcar.errors import SmartcarUsageError
@@ -33,7 +33,8 @@ def open_stub(request: pytest.FixtureRequest) -> SmartcarStub:
     found = list(request.node.iter_markers(markers.MARKER))
     if found:
         try:
-            plan = markers.plan(found)
+            plans = config.stash.get(PLANS_KEY, {})
+            plan = plans.get(function_key(request.node)) or markers.plan(found)
             case: markers.Case | None = getattr(request, "param", None)
             if isinstance(case, markers.Case):
                 kwargs = dict(plan.serve)

@@ -8,8 +8,18 @@ import pytest
 
 if TYPE_CHECKING:
     from pytest_smartcar.engine import SmartcarStub
+    from pytest_smartcar.markers import Plan
 
 STUB_KEY: pytest.StashKey[SmartcarStub] = pytest.StashKey()
 #: Coverage records (``{"kind", "key", "endpoint"}``) a test produced besides served calls.
 RECORDS_KEY: pytest.StashKey[list[dict[str, Any]]] = pytest.StashKey()
 SERVED_PROPERTY = "smartcar_served"
+#: Marker plans computed at collection, by test function (so setup does not redo them).
+PLANS_KEY: pytest.StashKey[dict[str, Plan]] = pytest.StashKey()
+
+
+def function_key(node: pytest.Item | pytest.Function | object) -> str:
+    """The test function's id without its parametrization, shared by all its items."""
+    parent = getattr(node, "parent", None)
+    name = getattr(node, "originalname", None) or getattr(node, "name", "")
+    return f"{getattr(parent, 'nodeid', '')}::{name}"

@@ -374,13 +374,16 @@ class SmartcarStub:
                     f"retry_after= takes seconds (int) or a raw header value, got {retry_after!r}"
                 )
             options["retry_after"] = retry_after
+        endpoints = ep.resolve_endpoints(endpoint)
+        methods = _methods(method)
+        _check_conflicts(endpoint, endpoints, methods, options)
         stub = ServedStub(
             first,
             times=times,
             then=sequence,
-            endpoints=ep.resolve_endpoints(endpoint),
+            endpoints=endpoints,
             endpoint_label=_endpoint_label(endpoint),
-            methods=_methods(method),
+            methods=methods,
             vehicle_ids=_strings("vehicle_id", vehicle_id),
             optional=optional,
             options=options,
@@ -783,6 +786,32 @@ def _methods(value: str | Iterable[str] | None) -> frozenset[str] | None:
     if bad:
         raise SmartcarUsageError(f"method={bad[0]!r} is not one of {', '.join(METHODS)}")
     return upper
+
+
+def _check_conflicts(
+    endpoint: object,
+    endpoints: frozenset[ep.Endpoint],
+    methods: frozenset[str] | None,
+    options: Mapping[str, Any],
+) -> None:
+    """Refuse argument combinations that could never answer a request."""
+    if methods is not None and not any(e.method in methods for e in endpoints):
+        have = sorted({e.method for e in endpoints})
+        raise SmartcarUsageError(
+            f"method={'/'.join(sorted(methods))} conflicts with endpoint={endpoint!r}: "
+            f"those endpoints answer {'/'.join(have)} only"
+        )
+    batch_options = options["batch_paths"] is not None or options["batch_whole"]
+    if batch_options and not any(e.name == "batch" for e in endpoints):
+        raise SmartcarUsageError(
+            f"batch_paths=/batch_whole= only apply to the batch endpoint, but endpoint="
+            f"{endpoint!r} does not include it; add endpoint='batch'"
+        )
+    if options["batch_paths"] is not None and options["batch_whole"]:
+        raise SmartcarUsageError(
+            "batch_paths= and batch_whole=True conflict: batch_whole fails the whole call, "
+            "batch_paths chooses the items that fail inside a 200"
+        )
 
 
 def _endpoint_label(value: str | Iterable[str] | None) -> str:

@@ -43,8 +43,9 @@ CONNECT_ARGS = ("state",)
 MARKER_SIGNATURE = (
     f"{MARKER}(*keys_or_patterns, type=, status=, resolution=, exclude=, endpoint=, method=, "
     "vehicle_id=, times=, then=, retry_after=, body=, headers=, resolution_style=, "
-    "doc_url_style=, optional=, batch_paths=, batch_whole=): serve Smartcar API errors to the test; several keys, globs, "
-    "filters or a bare marker run the test once per matching catalog error."
+    "doc_url_style=, optional=, batch_paths=, batch_whole=): serve Smartcar API errors to "
+    "the test; several keys, globs, filters or a bare marker run the test once per matching "
+    "catalog error."
 )
 CONNECT_SIGNATURE = (
     f"{CONNECT_MARKER}(*codes, state=): give the test a Smartcar Connect error redirect; "
@@ -140,8 +141,8 @@ def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
             raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
         kwargs.pop("endpoint")
         single = single and len(endpoints) == 1
-    _check_serve_args(kwargs)
     cases = tuple(Case(spec.key, e) for e in endpoints for spec in specs)
+    _check_serve_args(cases[0].key, {**kwargs, "endpoint": endpoint})
     if single:
         return Plan(cases, parametrize=False, serve=kwargs)
     if selects:
@@ -151,29 +152,18 @@ def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
     return Plan(cases, parametrize=True, serve=kwargs)
 
 
-def _check_serve_args(kwargs: dict[str, Any]) -> None:
-    """Catch wrong serve() arguments at collection, with the engine's own messages."""
-    if "endpoint" in kwargs:
-        from pytest_smartcar.endpoints import resolve_endpoints
+def _check_serve_args(key: str, kwargs: dict[str, Any]) -> None:
+    """Catch wrong serve() arguments at collection with the engine's own messages: a dry
+    run of ``serve()`` on a stub that is never started (so the checks live in one place).
+    The engine is imported here only because a test about to run needs it anyway."""
+    from pytest_smartcar.engine import SmartcarStub
 
-        try:
-            resolve_endpoints(kwargs["endpoint"])
-        except SmartcarUsageError as exc:
-            raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
-    times = kwargs.get("times")
-    if times is not None and (not isinstance(times, int) or isinstance(times, bool) or times < 1):
-        raise SmartcarUsageError(
-            f"@pytest.mark.{MARKER}: times= takes a positive whole number, got {times!r}"
-        )
-    if "then" in kwargs and times is None:
-        raise SmartcarUsageError(
-            f"@pytest.mark.{MARKER}: then= is never reached without times=; say how many "
-            "requests get the error first, e.g. times=2, then='success'"
-        )
-    if "optional" in kwargs and not isinstance(kwargs["optional"], bool):
-        raise SmartcarUsageError(
-            f"@pytest.mark.{MARKER}: optional= takes True or False, got {kwargs['optional']!r}"
-        )
+    try:
+        SmartcarStub().serve(key, **kwargs)
+    except SmartcarUsageError as exc:
+        raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
+    except TypeError as exc:  # a keyword the engine does not take: listed in ALL_ARGS
+        raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
 
 
 def connect_plan(markers: Iterable[Any]) -> ConnectPlan:

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_smartcar import markers, report
-from pytest_smartcar._keys import RECORDS_KEY, SERVED_PROPERTY, STUB_KEY
+from pytest_smartcar._keys import (
+    PLANS_KEY,
+    RECORDS_KEY,
+    SERVED_PROPERTY,
+    STUB_KEY,
+    function_key,
+)
 from pytest_smartcar.errors import (
     SmartcarStubError,
     SmartcarUsageError,
@@ -79,6 +85,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             plan = markers.plan(found, metafunc.config.getoption("smartcar_select"))
         except SmartcarUsageError as exc:
             _usage_error(metafunc, exc)
+        plans = metafunc.config.stash.setdefault(PLANS_KEY, {})
+        plans[function_key(metafunc.definition)] = plan
         if FIXTURE not in metafunc.fixturenames:
             metafunc.fixturenames.append(FIXTURE)
         if plan.parametrize:

@@ -334,3 +334,26 @@ def test_batch_whole_and_malformed(client: Transport) -> None:
     assert malformed.status == 400
     assert malformed.parsed.type == "VALIDATION"
     assert (malformed.parsed.description or "").startswith("Invalid batch request:")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"endpoint": "odometer", "method": "POST"},
+            "method=POST conflicts with endpoint='odometer': those endpoints answer GET only",
+        ),
+        (
+            {"endpoint": "odometer", "batch_paths": ["/fuel"]},
+            "batch_paths=/batch_whole= only apply to the batch endpoint",
+        ),
+        (
+            {"endpoint": "batch", "batch_paths": ["/fuel"], "batch_whole": True},
+            "batch_paths= and batch_whole=True conflict",
+        ),
+    ],
+)
+def test_serve_rejects_conflicting_arguments(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(SmartcarUsageError) as info:
+        stub_smartcar().serve("VEHICLE_STATE:ASLEEP", **kwargs)  # type: ignore[arg-type]
+    assert message in str(info.value)

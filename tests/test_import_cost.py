@@ -24,7 +24,7 @@ def _imported_by(code: str) -> set[str]:
     [
         "import pytest_smartcar.plugin",
         "import pytest_smartcar; pytest_smartcar.catalog.get('VEHICLE_STATE:ASLEEP')",
-        "from pytest_smartcar import markers; markers.plan([])",
+        "from pytest_smartcar import markers; markers.connect_plan([])",
     ],
 )
 def test_plugin_load_imports_nothing_heavy(code: str) -> None:
