@@ -31,20 +31,22 @@ def open_stub(request: pytest.FixtureRequest) -> SmartcarStub:
         assert_all_requested=False,  # verified by the runtest hook, only when the test passed
     )
     found = list(request.node.iter_markers(markers.MARKER))
+    problem: str | None = None
     if found:
         try:
             plans = config.stash.get(PLANS_KEY, {})
             plan = plans.get(function_key(request.node)) or markers.plan(found)
-            case: markers.Case | None = getattr(request, "param", None)
-            if isinstance(case, markers.Case):
-                kwargs = dict(plan.serve)
-                if case.endpoint is not None:
-                    kwargs["endpoint"] = case.endpoint
-                stub.serve(case.key, **kwargs)
-            elif not plan.parametrize:
-                stub.serve(plan.cases[0].key, **plan.serve)
+            case = getattr(request, "param", None)
+            if not isinstance(case, markers.Case):  # one concrete key: not parametrized
+                case = plan.cases[0]
+            kwargs = dict(plan.serve)
+            if case.endpoint is not None:
+                kwargs["endpoint"] = case.endpoint
+            stub.serve(case.key, **kwargs)
         except SmartcarUsageError as exc:
-            pytest.fail(f"{request.node.nodeid}: {exc}", pytrace=False)
+            problem = f"{request.node.nodeid}: {exc}"
+    if problem is not None:  # outside the except: one message, no chained traceback
+        pytest.fail(problem, pytrace=False)
     stub.start()
     request.node.stash[STUB_KEY] = stub
     return stub
@@ -65,10 +67,13 @@ def open_connect(request: pytest.FixtureRequest) -> ConnectError:
     """The Connect error for ``request.node`` (its parametrized code or marker's single code)."""
     from pytest_smartcar.catalog import get_connect
 
+    problem: str | None = None
     try:
         plan = markers.connect_plan(request.node.iter_markers(markers.CONNECT_MARKER))
     except SmartcarUsageError as exc:
-        pytest.fail(f"{request.node.nodeid}: {exc}", pytrace=False)
+        problem = f"{request.node.nodeid}: {exc}"
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
     code = getattr(request, "param", None) or plan.codes[0]
     records = request.node.stash.setdefault(RECORDS_KEY, [])
     records.append({"kind": "connect", "key": code, "endpoint": None})

@@ -297,13 +297,17 @@ def _as_set(name: str, value: object, kind: type) -> set[Any] | None:
         return None
     values = [value] if isinstance(value, (str, int)) else value
     if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
-        raise TypeError(f"{name}= takes a {kind.__name__} or a list of them, got {value!r}")
+        raise TypeError(f"{name}= takes {_a(kind)} or a list of them, got {value!r}")
     out: set[Any] = set()
     for item in values:
         if not isinstance(item, kind) or isinstance(item, bool):
-            raise TypeError(f"{name}= takes a {kind.__name__} or a list of them, got {item!r}")
+            raise TypeError(f"{name}= takes {_a(kind)} or a list of them, got {item!r}")
         out.add(item.upper() if isinstance(item, str) else item)
     return out
+
+
+def _a(kind: type) -> str:
+    return {"int": "an int", "str": "a string"}.get(kind.__name__, f"a {kind.__name__}")
 
 
 def _check_known(name: str, wanted: set[Any] | None, known: Iterable[Any]) -> None:
@@ -332,6 +336,8 @@ def select(
     (with close matches); a filter combination that matches nothing returns ``()``.
     """
     pats = [_pattern(p) for p in patterns]
+    if exclude is not None and not isinstance(exclude, (str, Iterable)):
+        raise TypeError(f"exclude= takes a key, a glob or a list of them, got {exclude!r}")
     excl = [_pattern(p) for p in ([exclude] if isinstance(exclude, str) else exclude or [])]
     types = _as_set("type", type, str)
     statuses = _as_set("status", status, int)

@@ -153,9 +153,20 @@ def resolve_endpoints(spec: str | Iterable[str] | None) -> frozenset[Endpoint]:
     ``None`` means every vehicle endpoint. Unknown names raise ``SmartcarUsageError``
     with close matches.
     """
+    __tracebackhide__ = True
     if spec is None:
         return VEHICLE_ENDPOINTS
-    items = [spec] if isinstance(spec, str) else list(spec)
+    if isinstance(spec, str):
+        items = [spec]
+    elif isinstance(spec, Iterable) and not isinstance(spec, (bytes, Mapping)):
+        items = list(spec)
+    else:
+        items = [spec]  # type: ignore[list-item]  # reported below as not a name
+    if not items:
+        raise SmartcarUsageError(
+            "endpoint= got an empty list; name at least one endpoint, or leave endpoint= out "
+            "to serve on every vehicle endpoint"
+        )
     chosen: set[Endpoint] = set()
     for item in items:
         if not isinstance(item, str):

@@ -87,6 +87,7 @@ class Outcome:
 
 def as_outcome(value: object, argument: str = "error") -> Outcome:
     """Read what a user passed as ``error=`` or in ``then=`` into an ``Outcome``."""
+    __tracebackhide__ = True
     if isinstance(value, Outcome):
         return value
     if isinstance(value, (ErrorSpec, LegacyErrorSpec, OAuthErrorSpec)):
@@ -326,6 +327,7 @@ class SmartcarStub:
         of ``batch_paths`` (default: every requested path; the others succeed);
         ``batch_whole=True`` fails the batch call itself instead.
         """
+        __tracebackhide__ = True
         first = as_outcome(error)
         if times is not None and (not isinstance(times, int) or isinstance(times, bool)):
             raise SmartcarUsageError(f"times= takes a positive whole number, got {times!r}")
@@ -395,6 +397,7 @@ class SmartcarStub:
         self, body: Any = None, /, *, endpoint: str | Iterable[str] | None = None, **kw: Any
     ) -> ServedStub:
         """Answer matching requests with a realistic 200 (or ``body``); optional by default."""
+        __tracebackhide__ = True
         kw.setdefault("optional", True)
         return self.serve(body if body is not None else SUCCESS, endpoint=endpoint, **kw)
 
@@ -763,6 +766,7 @@ def _form_value(content: bytes, spec: OAuthErrorSpec) -> str | None:
 
 
 def _strings(name: str, value: str | Iterable[str] | None) -> frozenset[str] | None:
+    __tracebackhide__ = True
     if value is None:
         return None
     items = [value] if isinstance(value, str) else value
@@ -778,6 +782,7 @@ def _strings(name: str, value: str | Iterable[str] | None) -> frozenset[str] | N
 
 
 def _methods(value: str | Iterable[str] | None) -> frozenset[str] | None:
+    __tracebackhide__ = True
     names = _strings("method", value)
     if names is None:
         return None
@@ -795,6 +800,7 @@ def _check_conflicts(
     options: Mapping[str, Any],
 ) -> None:
     """Refuse argument combinations that could never answer a request."""
+    __tracebackhide__ = True
     if methods is not None and not any(e.method in methods for e in endpoints):
         have = sorted({e.method for e in endpoints})
         raise SmartcarUsageError(

@@ -17,7 +17,17 @@ from pytest_smartcar import catalog
 from pytest_smartcar._suggest import did_you_mean
 from pytest_smartcar.errors import SmartcarUsageError
 
-__all__ = ["CONNECT_MARKER", "MARKER", "Case", "ConnectPlan", "Plan", "merge", "plan"]
+__all__ = [
+    "CONNECT_MARKER",
+    "DESELECTED",
+    "MARKER",
+    "Case",
+    "ConnectPlan",
+    "Plan",
+    "check_selects",
+    "merge",
+    "plan",
+]
 
 MARKER = "smartcar_error"
 CONNECT_MARKER = "smartcar_connect_error"
@@ -63,6 +73,10 @@ class Case:
     @property
     def id(self) -> str:
         return self.key if self.endpoint is None else f"{self.endpoint}-{self.key}"
+
+
+#: The one case of a test that ``--smartcar-select`` left without errors (deselected).
+DESELECTED = Case("<deselected by --smartcar-select>")
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,19 @@ def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
             c for c in cases if any(fnmatch.fnmatchcase(c.key, s.upper()) for s in selects)
         )
     return Plan(cases, parametrize=True, serve=kwargs)
+
+
+def check_selects(selects: Sequence[str]) -> None:
+    """Each ``--smartcar-select`` pattern must match some catalog key: a typo would
+    otherwise deselect every parametrized test silently."""
+    keys = [s.key for s in catalog.API_ERRORS]
+    for pattern in selects:
+        if not any(fnmatch.fnmatchcase(k, pattern.upper()) for k in keys):
+            raise SmartcarUsageError(
+                f"--smartcar-select={pattern!r} matches no Smartcar error"
+                f"{did_you_mean(pattern, keys)}; patterns are globs on keys like "
+                "'VEHICLE_STATE:*' or 'RATE_LIMIT:VEHICLE'"
+            )
 
 
 def _check_serve_args(key: str, kwargs: dict[str, Any]) -> None:

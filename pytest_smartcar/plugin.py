@@ -7,7 +7,7 @@ nothing heavy at start-up (the engine, httpx and respx load when a test uses a f
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -69,38 +69,72 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    problem: str | None = None
+    try:
+        markers.check_selects(config.getoption("smartcar_select"))
+    except SmartcarUsageError as exc:
+        problem = str(exc)
+    if problem is not None:
+        raise pytest.UsageError(problem)
     config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
     config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
     report.register(config)
 
 
-def _usage_error(metafunc: pytest.Metafunc, exc: Exception) -> None:
+def _fail_collection(metafunc: pytest.Metafunc, exc: SmartcarUsageError) -> NoReturn:
+    """A collection error naming the test, with our message only (no internal traceback)."""
     pytest.fail(f"{metafunc.definition.nodeid}: {exc}", pytrace=False)
+
+
+def _plan(metafunc: pytest.Metafunc, found: list[pytest.Mark]) -> markers.Plan:
+    try:
+        return markers.plan(found, metafunc.config.getoption("smartcar_select"))
+    except SmartcarUsageError as exc:
+        problem = exc
+    _fail_collection(metafunc, problem)
+
+
+def _connect_plan(metafunc: pytest.Metafunc, found: list[pytest.Mark]) -> markers.ConnectPlan:
+    try:
+        return markers.connect_plan(found)
+    except SmartcarUsageError as exc:
+        problem = exc
+    _fail_collection(metafunc, problem)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     found = list(metafunc.definition.iter_markers(markers.MARKER))
     if found:
-        try:
-            plan = markers.plan(found, metafunc.config.getoption("smartcar_select"))
-        except SmartcarUsageError as exc:
-            _usage_error(metafunc, exc)
+        plan = _plan(metafunc, found)
         plans = metafunc.config.stash.setdefault(PLANS_KEY, {})
         plans[function_key(metafunc.definition)] = plan
         if FIXTURE not in metafunc.fixturenames:
             metafunc.fixturenames.append(FIXTURE)
         if plan.parametrize:
-            metafunc.parametrize(FIXTURE, plan.cases, indirect=True, ids=[c.id for c in plan.cases])
+            # --smartcar-select may leave none of this test's errors: deselect it then.
+            cases = plan.cases or (markers.DESELECTED,)
+            metafunc.parametrize(FIXTURE, cases, indirect=True, ids=[c.id for c in cases])
     found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
     if found or CONNECT_FIXTURE in metafunc.fixturenames:
-        try:
-            cplan = markers.connect_plan(found)
-        except SmartcarUsageError as exc:
-            _usage_error(metafunc, exc)
+        cplan = _connect_plan(metafunc, found)
         if CONNECT_FIXTURE not in metafunc.fixturenames:
             metafunc.fixturenames.append(CONNECT_FIXTURE)
         if cplan.parametrize:
             metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("smartcar_select"):
+        return
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        param = callspec.params.get(FIXTURE) if callspec is not None else None
+        (drop if param is markers.DESELECTED else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture
@@ -166,6 +200,14 @@ def _record_coverage(item: pytest.Item, stub: SmartcarStub | None) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     rep = yield
+    excinfo = call.excinfo
+    if (
+        rep.when != "call"
+        and excinfo is not None
+        and excinfo.errisinstance(UnmatchedSmartcarRequest)
+    ):
+        # In a fixture's setup or teardown: our message, not respx's frames around it.
+        rep.longrepr = str(excinfo.value)
     if rep.when == "call" and rep.failed:
         stub = item.stash.get(STUB_KEY, None)
         if stub is not None:

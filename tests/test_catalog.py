@@ -175,7 +175,7 @@ def test_select_globs_and_filters_in_catalog_order() -> None:
         ),
         ({"status": 418}, ValueError, "status=418 matches no Smartcar error"),
         ({"resolution": "RETRY"}, ValueError, "did you mean RETRY_LATER?"),
-        ({"status": "409"}, TypeError, "status= takes a int or a list of them, got '409'"),
+        ({"status": "409"}, TypeError, "status= takes an int or a list of them, got '409'"),
     ],
 )
 def test_select_rejects_bad_filters(kwargs: dict[str, object], error: type, message: str) -> None:
