@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from pytest_smartcar import markers
-from pytest_smartcar._keys import PLANS_KEY, RECORDS_KEY, STUB_KEY, function_key
+from pytest_smartcar._keys import PLANS_KEY, STUB_KEY, function_key
+from pytest_smartcar._recording import record
 from pytest_smartcar.connect import ConnectError
 from pytest_smartcar.engine import SmartcarStub
 from pytest_smartcar.errors import SmartcarUsageError
@@ -52,17 +53,6 @@ def open_stub(request: pytest.FixtureRequest) -> SmartcarStub:
     return stub
 
 
-def served_records(stub: SmartcarStub) -> list[dict[str, Any]]:
-    """What the coverage report counts: catalog API errors actually served."""
-    from pytest_smartcar.catalog import ErrorSpec
-
-    return [
-        {"kind": "api", "key": call.key, "endpoint": call.endpoint}
-        for call in stub.calls
-        if isinstance(call.spec, ErrorSpec)
-    ]
-
-
 def open_connect(request: pytest.FixtureRequest) -> ConnectError:
     """The Connect error for ``request.node`` (its parametrized code or marker's single code)."""
     from pytest_smartcar.catalog import get_connect
@@ -75,6 +65,5 @@ def open_connect(request: pytest.FixtureRequest) -> ConnectError:
     if problem is not None:
         pytest.fail(problem, pytrace=False)
     code = getattr(request, "param", None) or plan.codes[0]
-    records = request.node.stash.setdefault(RECORDS_KEY, [])
-    records.append({"kind": "connect", "key": code, "endpoint": None})
+    record("connect", code, None)
     return ConnectError(get_connect(code), state=plan.state)

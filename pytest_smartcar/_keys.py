@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,8 +11,6 @@ if TYPE_CHECKING:
     from pytest_smartcar.markers import Plan
 
 STUB_KEY: pytest.StashKey[SmartcarStub] = pytest.StashKey()
-#: Coverage records (``{"kind", "key", "endpoint"}``) a test produced besides served calls.
-RECORDS_KEY: pytest.StashKey[list[dict[str, Any]]] = pytest.StashKey()
 SERVED_PROPERTY = "smartcar_served"
 #: Marker plans computed at collection, by test function (so setup does not redo them).
 PLANS_KEY: pytest.StashKey[dict[str, Plan]] = pytest.StashKey()

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 import httpx
 import respx
 
+from pytest_smartcar import _recording
 from pytest_smartcar import endpoints as ep
 from pytest_smartcar.batch import (
     ErrorOutcome,
@@ -459,6 +460,8 @@ class SmartcarStub:
                     )
                     stub.calls.append(call)
                     self.calls.append(call)
+                    if isinstance(outcome.spec, ErrorSpec):
+                        _recording.record("api", outcome.spec.key, call.endpoint)
                     break
                 refusals.append((stub, reason))
             else:

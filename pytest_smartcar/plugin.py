@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from pytest_smartcar import markers, report
+from pytest_smartcar import _recording, markers, report
 from pytest_smartcar._keys import (
     PLANS_KEY,
-    RECORDS_KEY,
     SERVED_PROPERTY,
     STUB_KEY,
     function_key,
@@ -168,12 +167,10 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     stub = item.stash.get(STUB_KEY, None)
     problem: str | None = None
     try:
-        result = yield
+        result = yield from _recorded(item)
     except UnmatchedSmartcarRequest as exc:
         # Our message says everything; the httpx/respx frames under it would only hide it.
         problem = str(exc)
-    finally:
-        _record_coverage(item, stub)
     if problem is None and stub is not None:
         try:
             stub.verify()
@@ -184,17 +181,23 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
-def _record_coverage(item: pytest.Item, stub: SmartcarStub | None) -> None:
-    """Attach what was served to the report, so the coverage report (and xdist) see it."""
-    records: list[dict[str, Any]] = []
-    if RECORDS_KEY in item.stash:
-        stored: list[dict[str, Any]] = item.stash[RECORDS_KEY]
-        records += stored
-    if stub is not None:
-        from pytest_smartcar._fixture import served_records
+def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Run one test phase while recording what is served, then attach it to the report."""
+    records = _recording.begin()
+    try:
+        return (yield)
+    finally:
+        item.user_properties.extend((SERVED_PROPERTY, r) for r in _recording.end(records))
 
-        records += served_records(stub)
-    item.user_properties.extend((SERVED_PROPERTY, r) for r in records)
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
+    return (yield from _recorded(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
+    return (yield from _recorded(item))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -497,13 +497,30 @@ def test_every_compatibility_error(smartcar_error):
 @pytest.mark.smartcar_connect_error("access_denied")
 def test_denied(smartcar_connect_error):
     assert smartcar_connect_error.query["error"] == "access_denied"
+
+def test_engine_opened_in_the_body():
+    from pytest_smartcar import stub_smartcar
+    with stub_smartcar() as stub:
+        stub.serve("SERVER:INTERNAL", endpoint="fuel")
+        assert httpx.get(VEHICLE + "/fuel").status_code == 500
+
+@pytest.fixture
+def app_warmup():
+    from pytest_smartcar import stub_smartcar
+    with stub_smartcar() as stub:
+        stub.serve("UPSTREAM:NO_RESPONSE", endpoint="vin")
+        httpx.get(VEHICLE + "/vin")
+    yield
+
+def test_served_during_fixture_setup(app_warmup):
+    pass
 """
 
 
 def test_real_fixtures_count_only_what_was_served(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_real=REAL_SUITE)
     result = pytester.runpytest("--smartcar-report", "--smartcar-report-json=r.json")
-    result.assert_outcomes(passed=8)
+    result.assert_outcomes(passed=10)
     data = read_json(pytester.path / "r.json")
     api = exercised(data["api"])
     assert "BILLING:VEHICLE_LIMIT" not in api  # declared, never requested
@@ -514,6 +531,8 @@ def test_real_fixtures_count_only_what_was_served(pytester: pytest.Pytester) -> 
         },
         "RATE_LIMIT:VEHICLE": (["lock"], ["test_real.py::test_requested_on_lock"]),
         "VEHICLE_STATE:ASLEEP": (["odometer"], ["test_real.py::test_asleep"]),
+        "SERVER:INTERNAL": (["fuel"], ["test_real.py::test_engine_opened_in_the_body"]),
+        "UPSTREAM:NO_RESPONSE": (["vin"], ["test_real.py::test_served_during_fixture_setup"]),
     }
     assert exercised(data["connect"]) == {
         "access_denied": {
@@ -523,7 +542,7 @@ def test_real_fixtures_count_only_what_was_served(pytester: pytest.Pytester) -> 
             "tests": ["test_real.py::test_denied"],
         }
     }
-    assert (data["api"]["exercised"], data["connect"]["exercised"], data["exercised"]) == (6, 1, 7)
+    assert (data["api"]["exercised"], data["connect"]["exercised"], data["exercised"]) == (8, 1, 9)
     result.stdout.fnmatch_lines(["  COMPATIBILITY               4/4*"])
 
 
