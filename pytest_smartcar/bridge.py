@@ -66,6 +66,7 @@ def _body_bytes(body: object) -> bytes:
 
 
 def _send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+    __tracebackhide__ = True
     import requests.exceptions
     from urllib3 import HTTPHeaderDict
     from urllib3.response import HTTPResponse

@@ -55,12 +55,17 @@ DEFAULT_VEHICLE_ID = "sc4a1b01e5-0497-417c-a30e-6df6ba33ba46"
 class UnknownSmartcarError(KeyError):
     """A key that names no catalog error; the message lists the closest keys."""
 
-    def __init__(self, key: object, suggestions: Iterable[str] = ()) -> None:
+    def __init__(
+        self, key: object, suggestions: Iterable[str] = (), *, hint: str | None = None
+    ) -> None:
         self.key = key
         self.suggestions = tuple(suggestions)
+        self.hint = hint
         super().__init__(key)
 
     def __str__(self) -> str:
+        if self.hint:
+            return f"unknown Smartcar error {self.key!r}: {self.hint}"
         hint = (
             "did you mean " + " or ".join(self.suggestions) + "?"
             if self.suggestions
@@ -264,7 +269,9 @@ def get(key: str) -> ErrorSpec:
     """
     spec = lookup(key)
     if not isinstance(spec, ErrorSpec):
-        raise UnknownSmartcarError(key, close_matches(str(key), [s.key for s in API_ERRORS]))
+        raise UnknownSmartcarError(
+            key, [], hint=f"{spec.key} is not a v2.0 API error; catalog.lookup() finds it"
+        )
     return spec
 
 

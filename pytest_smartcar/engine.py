@@ -429,6 +429,7 @@ class SmartcarStub:
 
         Faults raise the httpx exception a real failure would.
         """
+        __tracebackhide__ = True
         url = request.url
         origins = self.hosts.origins_for(url.scheme, url.host, url.port)
         if not origins:

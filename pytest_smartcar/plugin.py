@@ -6,6 +6,7 @@ nothing heavy at start-up (the engine, httpx and respx load when a test uses a f
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -80,6 +81,19 @@ def pytest_configure(config: pytest.Config) -> None:
     report.register(config)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
+    # A marked test that does not name the fixture still needs it, and it must be in the
+    # function's fixture closure before parametrization, or pytest prunes it again and
+    # the test runs unstubbed. usefixtures on the function puts it there.
+    if not inspect.isfunction(obj):
+        return
+    own = {m.name for m in getattr(obj, "pytestmark", [])}
+    for marker, fixture in ((markers.MARKER, FIXTURE), (markers.CONNECT_MARKER, CONNECT_FIXTURE)):
+        if marker in own or any(True for _ in collector.iter_markers(marker)):
+            pytest.mark.usefixtures(fixture)(obj)
+
+
 def _fail_collection(metafunc: pytest.Metafunc, exc: SmartcarUsageError) -> NoReturn:
     """A collection error naming the test, with our message only (no internal traceback)."""
     pytest.fail(f"{metafunc.definition.nodeid}: {exc}", pytrace=False)
@@ -107,8 +121,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         plan = _plan(metafunc, found)
         plans = metafunc.config.stash.setdefault(PLANS_KEY, {})
         plans[function_key(metafunc.definition)] = plan
-        if FIXTURE not in metafunc.fixturenames:
-            metafunc.fixturenames.append(FIXTURE)
         if plan.parametrize:
             # --smartcar-select may leave none of this test's errors: deselect it then.
             cases = plan.cases or (markers.DESELECTED,)
@@ -116,8 +128,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
     if found or CONNECT_FIXTURE in metafunc.fixturenames:
         cplan = _connect_plan(metafunc, found)
-        if CONNECT_FIXTURE not in metafunc.fixturenames:
-            metafunc.fixturenames.append(CONNECT_FIXTURE)
         if cplan.parametrize:
             metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
 

@@ -535,3 +535,31 @@ def test_p_no_smartcar_disables_the_plugin(pytester: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["E       fixture 'smartcar_error' not found"])
     assert "--smartcar-select" not in pytester.runpytest("-p", "no:smartcar", "--help").stdout.str()
+
+
+def test_parametrized_marker_without_the_fixture_argument_still_stubs(
+    pytester: pytest.Pytester,
+) -> None:
+    """Regression: pytest prunes a fixture appended at parametrization; the stub must start."""
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+        from pytest_smartcar import SmartcarError
+
+        URL = "https://api.smartcar.com/v2.0/vehicles/v1/odometer"
+
+        @pytest.mark.smartcar_error("VEHICLE_STATE:ASLEEP", "RATE_LIMIT:VEHICLE")
+        def test_no_argument(request):
+            parsed = SmartcarError.from_response(httpx.get(URL))
+            assert parsed.key == request.node.callspec.id
+
+        class TestConnect:
+            pytestmark = pytest.mark.smartcar_connect_error("access_denied", "no_vehicles")
+
+            def test_no_argument(self, request):
+                assert "smartcar_connect_error" in request.fixturenames
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:hypothesispytest", "-v")
+    result.assert_outcomes(passed=4)
