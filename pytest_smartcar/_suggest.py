@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 
 def close_matches(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     """Up to ``n`` choices closest to ``word``, best first (case-insensitive)."""
+    import difflib  # only when a message needs it: not at plugin start-up
+
     upper = {c.upper(): c for c in choices}
     target = word.upper()
     found = difflib.get_close_matches(target, list(upper), n=n, cutoff=0.6)

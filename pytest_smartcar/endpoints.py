@@ -147,6 +147,11 @@ NAMES: tuple[str, ...] = tuple(dict.fromkeys(e.name for e in ENDPOINTS))
 VEHICLE_ENDPOINTS: frozenset[Endpoint] = frozenset(e for e in ENDPOINTS if e.is_vehicle)
 
 
+_BY_NAME: dict[str, frozenset[Endpoint]] = {}
+for _e in ENDPOINTS:
+    _BY_NAME[_e.name] = _BY_NAME.get(_e.name, frozenset()) | {_e}
+
+
 def resolve_endpoints(spec: str | Iterable[str] | None) -> frozenset[Endpoint]:
     """Endpoints named by ``spec``: a name, a glob (``charge.*``), ``*`` or a list of them.
 
@@ -174,7 +179,8 @@ def resolve_endpoints(spec: str | Iterable[str] | None) -> frozenset[Endpoint]:
                 f"endpoint= takes endpoint names or globs (like 'odometer' or 'charge.*'), "
                 f"got {item!r}"
             )
-        found = [e for e in ENDPOINTS if fnmatch.fnmatchcase(e.name, item.lower())]
+        exact = _BY_NAME.get(item.lower())
+        found = list(exact) if exact else _glob(item.lower())
         if not found:
             hint = close_matches(item, NAMES)
             did = f"; did you mean {' or '.join(hint)}?" if hint else ""
@@ -184,6 +190,10 @@ def resolve_endpoints(spec: str | Iterable[str] | None) -> frozenset[Endpoint]:
             )
         chosen.update(found)
     return frozenset(chosen)
+
+
+def _glob(pattern: str) -> list[Endpoint]:
+    return [e for e in ENDPOINTS if fnmatch.fnmatchcase(e.name, pattern)]
 
 
 def expand_names(spec: str | Iterable[str]) -> list[str]:
@@ -229,6 +239,18 @@ def _origin(kind: str, url: str) -> Origin:
     if kind == "auth" and base.endswith("/oauth/token"):
         base = base[: -len("/oauth/token")]
     return Origin(kind, scheme, (parts.hostname or "").lower(), port, base)
+
+
+def host_map(environ: Mapping[str, str] | None = None) -> HostMap:
+    """The ``HostMap`` for ``environ`` (default ``os.environ``), built once per distinct
+    set of ``SMARTCAR_*_ORIGIN`` values: every test's engine asks for one."""
+    env = os.environ if environ is None else environ
+    return _host_map(tuple((var, env.get(var) or "") for var in _ENV_ORIGINS))
+
+
+@cache
+def _host_map(origins: tuple[tuple[str, str], ...]) -> HostMap:
+    return HostMap(dict(origins))
 
 
 class HostMap:

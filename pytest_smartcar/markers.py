@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_smartcar import catalog
 from pytest_smartcar._suggest import did_you_mean
 from pytest_smartcar.errors import SmartcarUsageError
 
@@ -122,6 +121,8 @@ def _is_glob(text: str) -> bool:
 
 def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
     """The plan for one test's ``smartcar_error`` markers (closest first)."""
+    from pytest_smartcar import catalog
+
     args, kwargs = merge(markers, ALL_ARGS, MARKER)
     for arg in args:
         if not isinstance(arg, (str, catalog.ErrorSpec)):
@@ -169,6 +170,8 @@ def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
 def check_selects(selects: Sequence[str]) -> None:
     """Each ``--smartcar-select`` pattern must match some catalog key: a typo would
     otherwise deselect every parametrized test silently."""
+    from pytest_smartcar import catalog
+
     keys = [s.key for s in catalog.API_ERRORS]
     for pattern in selects:
         if not any(fnmatch.fnmatchcase(k, pattern.upper()) for k in keys):
@@ -195,6 +198,8 @@ def _check_serve_args(key: str, kwargs: dict[str, Any]) -> None:
 
 def connect_plan(markers: Iterable[Any]) -> ConnectPlan:
     """The plan for one test's ``smartcar_connect_error`` markers (closest first)."""
+    from pytest_smartcar import catalog
+
     args, kwargs = merge(markers, CONNECT_ARGS, CONNECT_MARKER)
     codes: list[str] = []
     for arg in args:
@@ -213,6 +218,8 @@ def connect_plan(markers: Iterable[Any]) -> ConnectPlan:
 
 
 def _message(exc: BaseException) -> str:
+    from pytest_smartcar import catalog
+
     # KeyError's str() wraps the message in quotes; UnknownSmartcarError defines its own.
     if isinstance(exc, KeyError) and not isinstance(exc, catalog.UnknownSmartcarError):
         return str(exc.args[0]) if exc.args else repr(exc)

@@ -207,7 +207,12 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
-    return (yield from _recorded(item))
+    try:
+        return (yield from _recorded(item))
+    finally:
+        # Its requests and responses are in the reports now; don't keep them all session.
+        if STUB_KEY in item.stash:
+            del item.stash[STUB_KEY]
 
 
 @pytest.hookimpl(wrapper=True)

@@ -14,6 +14,7 @@ The schema of the JSON report and the meaning of the figures are in ``docs/repor
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -25,7 +26,6 @@ from typing import Any, Final
 
 import pytest
 
-from pytest_smartcar import catalog
 from pytest_smartcar._keys import SERVED_PROPERTY
 
 __all__ = [
@@ -45,9 +45,19 @@ PLUGIN_NAME: Final = "smartcar-report"
 #: Bumped when a field of the JSON report changes meaning or disappears.
 SCHEMA_VERSION: Final = 1
 
-_API_KEYS: Final = tuple(spec.key for spec in catalog.API_ERRORS)
-_CONNECT_KEYS: Final = tuple(spec.code for spec in catalog.CONNECT_ERRORS)
-_TOTAL: Final = len(_API_KEYS) + len(_CONNECT_KEYS)
+
+@functools.cache
+def _api_keys() -> tuple[str, ...]:
+    from pytest_smartcar import catalog
+
+    return tuple(spec.key for spec in catalog.API_ERRORS)
+
+
+@functools.cache
+def _connect_keys() -> tuple[str, ...]:
+    from pytest_smartcar import catalog
+
+    return tuple(spec.code for spec in catalog.CONNECT_ERRORS)
 
 
 # --------------------------------------------------------------------------- options
@@ -187,12 +197,14 @@ class CatalogCoverage:
 
     def add(self, kind: str, key: str, endpoint: str | None, nodeid: str) -> None:
         """Record one served error; unknown keys go to ``other`` rather than being lost."""
+        from pytest_smartcar import catalog
+
         if kind == "connect":
             norm = key.strip().lower()
-            table = self.connect if norm in _CONNECT_KEYS else self.other
+            table = self.connect if norm in _connect_keys() else self.other
         else:
             norm = catalog.normalize_key(key)
-            table = self.api if norm in _API_KEYS else self.other
+            table = self.api if norm in _api_keys() else self.other
         served = table.setdefault(norm, _Served())
         served.tests.add(nodeid)
         if endpoint:
@@ -212,8 +224,11 @@ class CatalogCoverage:
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (schema in docs/report.md); sorted, so reproducible."""
+        from pytest_smartcar import catalog
+
+        total = len(_api_keys()) + len(_connect_keys())
         api = self._section(
-            _API_KEYS,
+            _api_keys(),
             self.api,
             {
                 s.key: {"type": s.type, "code": s.code, "status": s.status}
@@ -221,15 +236,17 @@ class CatalogCoverage:
             },
         )
         connect = self._section(
-            _CONNECT_KEYS, self.connect, {s.code: {"name": s.name} for s in catalog.CONNECT_ERRORS}
+            _connect_keys(),
+            self.connect,
+            {s.code: {"name": s.name} for s in catalog.CONNECT_ERRORS},
         )
         exercised = api["exercised"] + connect["exercised"]
         return {
             "schema_version": SCHEMA_VERSION,
             "catalog_version": catalog.CATALOG_VERSION,
-            "total": _TOTAL,
+            "total": total,
             "exercised": exercised,
-            "percent": _percent(exercised, _TOTAL),
+            "percent": _percent(exercised, total),
             "api": api,
             "connect": connect,
             "other": {key: self.other[key].as_json() for key in sorted(self.other)},
