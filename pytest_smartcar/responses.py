@@ -78,9 +78,9 @@ def error_body(
     an override of ``...`` (Ellipsis) removes the field.
     """
     fill = {
-        "app_name": app_name or DEFAULT_APP_NAME,
-        "client_id": client_id or DEFAULT_CLIENT_ID,
-        "vehicle_id": vehicle_id or DEFAULT_VEHICLE_ID,
+        "app_name": DEFAULT_APP_NAME if app_name is None else app_name,
+        "client_id": DEFAULT_CLIENT_ID if client_id is None else client_id,
+        "vehicle_id": DEFAULT_VEHICLE_ID if vehicle_id is None else vehicle_id,
     }
     url = spec.resolution_url.format(**fill) if spec.resolution_url else None
     if doc_url_style not in ("current", "v2.0"):
@@ -91,7 +91,7 @@ def error_body(
         "description": spec.description,
         "docURL": spec.doc_url if doc_url_style == "current" else legacy_doc_url(spec),
         "statusCode": spec.status,
-        "requestId": request_id or new_request_id(),
+        "requestId": new_request_id() if request_id is None else request_id,
         "resolution": _resolution(spec, resolution_style, url),
     }
     if spec.suggested_user_message is not None:
@@ -125,7 +125,10 @@ def json_response(
     if request_id is not None:
         out["SC-Request-Id"] = request_id
     out.update(headers or {})
-    content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    try:
+        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: only the escaped form is valid UTF-8
+        content = json.dumps(body).encode("ascii")
     return httpx.Response(status, headers=out, content=content, extensions=_reason(status))
 
 
@@ -151,7 +154,7 @@ def error_response(
     ``retry_after=None`` drops the header; ``body`` overrides fields by JSON name;
     other keywords go to :func:`error_body` (``resolution_style``, ``app_name`` ...).
     """
-    rid = request_id or new_request_id()
+    rid = new_request_id() if request_id is None else request_id
     payload = error_body(spec, request_id=rid, **body_options, **dict(body or {}))
     extra: dict[str, str] = {}
     wait = spec.retry_after if retry_after is _UNSET else retry_after

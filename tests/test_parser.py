@@ -149,3 +149,13 @@ def test_resolution_shapes_and_exact_strings() -> None:
         _response(400, b'{"type": "T", "requestId": "b"}', {"SC-REQUEST-ID": "h"})
     )
     assert header_wins.request_id == "h"
+
+
+def test_empty_strings_are_kept_and_lone_surrogates_are_escaped() -> None:
+    spec = catalog.get("RATE_LIMIT:VEHICLE")
+    response = spec.response(request_id="", app_name="", body={"description": "\ud800"})
+    parsed = SmartcarError.from_response(response)
+    assert parsed.request_id == ""
+    assert parsed.description == "\ud800"
+    assert parsed.suggested_user_message is not None
+    assert "connect to ." in parsed.suggested_user_message
