@@ -6,9 +6,6 @@
   (``endpoints``: the names ``endpoint=`` takes).
 - A backticked key such as ``VEHICLE_STATE:ASLEPE`` that names no catalog error is a
   warning, so ``mkdocs build --strict`` fails on a typo in the prose.
-- Pages other developers are still writing (``PENDING``) may be absent: until they exist,
-  their nav entry is left out and links to them are shown as plain text, so the build
-  stays strict for everything else and picks each page up the moment it lands.
 
 Registered in ``mkdocs.yml`` under ``hooks:``; it needs nothing beyond mkdocs itself.
 """
@@ -19,7 +16,6 @@ import html
 import logging
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File, Files
@@ -30,8 +26,6 @@ log = logging.getLogger("mkdocs.hooks.catalog_page")
 
 PAGE = "catalog.md"
 #: Pages in the nav that are written separately and may not exist yet.
-PENDING = frozenset({"fuzzing.md", "performance.md"})
-_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>[\w./-]+\.md)(?:#[\w-]*)?\)")
 _PLACEHOLDER = re.compile(r"<!-- generated:(?P<name>[\w-]+) -->")
 # `TYPE:CODE` in backticks, for a TYPE the catalog knows (globs and other colons skipped).
 _KEY = re.compile(r"`(?P<key>[A-Z][A-Z_]+:[A-Z][A-Z0-9_]*)`")
@@ -208,34 +202,6 @@ def render_endpoints() -> str:
 GENERATORS: dict[str, Callable[[], str]] = {"endpoints": render_endpoints}
 
 
-def _without(nav: list[Any], missing: set[str]) -> list[Any]:
-    """The nav without entries for ``missing`` pages (sections kept, recursively)."""
-    kept: list[Any] = []
-    for item in nav:
-        if isinstance(item, dict):
-            [(title, value)] = item.items()
-            if isinstance(value, list):
-                kept.append({title: _without(value, missing)})
-            elif value not in missing:
-                kept.append(item)
-        elif item not in missing:
-            kept.append(item)
-    return kept
-
-
-def _missing_pending(docs_dir: str) -> set[str]:
-    return {name for name in PENDING if not (Path(docs_dir) / name).exists()}
-
-
-def on_config(config: Any) -> Any:
-    """Leave pending pages that do not exist yet out of the nav."""
-    missing = _missing_pending(config["docs_dir"])
-    if missing and config["nav"]:
-        log.info("not yet written, left out of the nav: %s", ", ".join(sorted(missing)))
-        config["nav"] = _without(config["nav"], missing)
-    return config
-
-
 def on_files(files: Files, config: Any) -> Files:
     """Add the generated catalog page (a real ``docs/catalog.md`` would be a conflict)."""
     if files.get_file_from_path(PAGE) is not None:
@@ -254,12 +220,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
             return match.group(0)
         return GENERATORS[name]()
 
-    missing = _missing_pending(config["docs_dir"])
-    if missing:
-        markdown = _LINK.sub(
-            lambda m: m.group("text") if Path(m.group("target")).name in missing else m.group(0),
-            markdown,
-        )
     for found in _KEY.finditer(markdown):
         key = found.group("key")
         if key.split(":")[0] in _TYPES and key not in _KEYS | _DELIBERATE:
