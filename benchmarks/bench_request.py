@@ -219,7 +219,6 @@ def profile(n: int = 3000) -> None:
 def breakdown(number: int = 2000) -> list[tuple[str, float]]:
     """What the pieces of one engine answer cost, each timed alone (best of 5 timeit
     repeats, µs per call); no profiler overhead."""
-    import inspect
     import json
     import timeit
     import uuid
@@ -230,6 +229,7 @@ def breakdown(number: int = 2000) -> list[tuple[str, float]]:
 
     from pytest_smartcar import endpoints as ep
     from pytest_smartcar.catalog import get
+    from pytest_smartcar.engine import _EngineRoute
     from pytest_smartcar.responses import error_body, error_response, json_response
 
     spec = get(KEY)
@@ -256,6 +256,7 @@ def breakdown(number: int = 2000) -> list[tuple[str, float]]:
         )
         return adapter.build_response(prepared, raw)
 
+    engine_route = _EngineRoute(stub)
     pieces: list[tuple[str, Callable[[], object]]] = [
         ("SmartcarStub.handle(request), whole", lambda: stub.handle(request)),
         (
@@ -273,8 +274,8 @@ def breakdown(number: int = 2000) -> list[tuple[str, float]]:
             lambda: respx.models.clone_response(canned_response, request),
         ),
         (
-            "respx: inspect.getfullargspec(side effect)",
-            lambda: inspect.getfullargspec(stub._side_effect),
+            "respx route: the engine's Route.match(request)",
+            lambda: engine_route.match(request),
         ),
         (
             "bridge: httpx.Request(method, url, headers, content)",
