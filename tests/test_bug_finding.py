@@ -22,17 +22,7 @@ from hypothesis import Phase, given, seed, settings
 
 from pytest_smartcar.parser import SmartcarError
 from pytest_smartcar.strategies import ErrorCase, error_cases
-
-CLAIMED = (
-    "description",
-    "request_id",
-    "resolution",
-    "resolution_url",
-    "doc_url",
-    "suggested_user_message",
-    "detail",
-    "retry_after",
-)
+from tests.support import CLAIMED
 
 
 def check(parsed: SmartcarError, expected: SmartcarError) -> None:

@@ -7,18 +7,12 @@ made them (exit code 1). Messages are pinned line by line.
 
 from __future__ import annotations
 
-import importlib
 from fnmatch import fnmatch
 
 import pytest
 
-#: Loaded once here: pytester's in-process runs unload every module they import, so without
-#: this each inner run would import httpx, respx and requests again (~0.3 s a run).
-_WARM = [
-    importlib.import_module(m)
-    for m in ("pytest_smartcar._fixture", "pytest_smartcar.bridge", "requests")
-]
-INNER = ("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+from tests.support import INNER
+
 VALID_ARGS = (
     "type, status, resolution, exclude, endpoint, method, vehicle_id, times, then, "
     "retry_after, body, headers, resolution_style, doc_url_style, optional"

@@ -7,28 +7,9 @@ sees: outcomes, exit codes and the exact lines of our messages.
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
-#: Loaded once here: pytester's in-process runs unload every module they import, so without
-#: this each inner run would import httpx, respx and requests again (~0.3 s a run).
-_WARM = [
-    importlib.import_module(m)
-    for m in ("pytest_smartcar._fixture", "pytest_smartcar.bridge", "requests")
-]
-#: Inner runs: order as written, and no hypothesis plugin (its terminal summary imports
-#: hypothesis, which pytester unloads again after every in-process run: ~0.5 s each).
-INNER = ("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
-
-UNMATCHED_NO_STUB = [
-    "pytest-smartcar: no stub answers GET "
-    "https://api.smartcar.com/v2.0/vehicles/abc/odometer (endpoint odometer).",
-    "No stub is active: nothing was served yet.",
-    "The request was not sent to the network. To answer it, serve an error "
-    '(smartcar_error.serve("KEY", endpoint="odometer")) or a success '
-    '(smartcar_error.succeed(endpoint="odometer")).',
-]
+from tests.support import INNER, UNMATCHED_NO_STUB
 
 SECTION = "*smartcar: what the code under test received*"
 

@@ -8,28 +8,11 @@ The leak checks run in-process; pytest-socket, xdist and randomly runs use a sub
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from pytest_smartcar.catalog import select
-
-#: Loaded once here: pytester's in-process runs unload every module they import, so without
-#: this each inner run would import httpx, respx and requests again (~0.3 s a run).
-_WARM = [
-    importlib.import_module(m)
-    for m in ("pytest_smartcar._fixture", "pytest_smartcar.bridge", "requests")
-]
-INNER = ("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
-
-UNMATCHED = [
-    "pytest-smartcar: no stub answers GET "
-    "https://api.smartcar.com/v2.0/vehicles/abc/odometer (endpoint odometer).",
-    "No stub is active: nothing was served yet.",
-    "The request was not sent to the network. To answer it, serve an error "
-    '(smartcar_error.serve("KEY", endpoint="odometer")) or a success '
-    '(smartcar_error.succeed(endpoint="odometer")).',
-]
+from tests.support import INNER
+from tests.support import UNMATCHED_NO_STUB as UNMATCHED
 
 # A conftest for inner runs: ``--reverse`` runs the tests backwards, and ``reached_network``
 # replaces DNS and connect with a sentinel, so "the request went past our stub" is

@@ -6,20 +6,11 @@ Inner suites run in-process with ``pytester``; collected ids are compared exactl
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
 from pytest_smartcar.catalog import API_ERRORS
+from tests.support import INNER
 
-#: Loaded once here: pytester's in-process runs unload every module they import, so without
-#: this each inner run would import httpx, respx and requests again (~0.3 s a run).
-_WARM = [
-    importlib.import_module(m)
-    for m in ("pytest_smartcar._fixture", "pytest_smartcar.bridge", "requests")
-]
-#: Inner runs: order as written (the catalog order is what we check), no hypothesis plugin.
-INNER = ("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
 KEYS = [s.key for s in API_ERRORS]
 VEHICLE_STATE = [k for k in KEYS if k.startswith("VEHICLE_STATE:")]
 UPSTREAM = [k for k in KEYS if k.startswith("UPSTREAM:")]

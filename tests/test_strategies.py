@@ -32,18 +32,9 @@ from pytest_smartcar.strategies import (
     oauth_error_bodies,
     v1_error_bodies,
 )
+from tests.support import CLAIMED
 
 REQUEST_ID = "5dea93a1-3f79-4246-90c5-89610a20471b"
-CLAIMED = (
-    "description",
-    "request_id",
-    "resolution",
-    "resolution_url",
-    "doc_url",
-    "suggested_user_message",
-    "detail",
-    "retry_after",
-)
 GENERATE_ONLY = settings(database=None, phases=[Phase.generate], deadline=None)
 
 
