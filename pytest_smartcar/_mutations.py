@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from pytest_smartcar.batch import default_body
 from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec
 from pytest_smartcar.parser import SmartcarError
 from pytest_smartcar.responses import GATEWAY_PAGES, error_body
@@ -277,22 +278,6 @@ def oauth_draft(spec: OAuthErrorSpec, *, value: str | None = None) -> Draft:
     )
 
 
-#: Success bodies of batch items by path (metric units); other paths get ``{}``.
-BATCH_SUCCESS: Mapping[str, Mapping[str, Any]] = {
-    "/odometer": {"distance": 37829.0},
-    "/location": {"latitude": 37.4292, "longitude": -122.1381},
-    "/battery": {"percentRemaining": 0.3, "range": 40.5},
-    "/battery/capacity": {"capacity": 28.0},
-    "/fuel": {"range": 40.5, "percentRemaining": 0.3, "amountRemaining": 40.5},
-    "/charge": {"isPluggedIn": True, "state": "CHARGING"},
-    "/engine/oil": {"lifeRemaining": 0.35},
-    "/tires/pressure": {
-        "frontLeft": 219.3,
-        "frontRight": 219.3,
-        "backLeft": 219.3,
-        "backRight": 219.3,
-    },
-}
 
 #: A batch item: its path, and the error it fails with (None: it succeeds).
 BatchItem = tuple[str, ErrorSpec | None]
@@ -317,7 +302,7 @@ def batch_draft(
             responses.append(
                 {
                     "path": path,
-                    "body": dict(BATCH_SUCCESS.get(path, {})),
+                    "body": default_body(path),
                     "code": 200,
                     "headers": {
                         "sc-data-age": "2026-01-01T00:00:00.000Z",

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
-from pytest_smartcar.catalog import DEFAULT_VEHICLE_ID, ErrorSpec, get
+from pytest_smartcar.catalog import ErrorSpec, get
+from pytest_smartcar.endpoints import BATCH_PATHS, ENDPOINTS, success_body
 from pytest_smartcar.responses import error_body, json_response, new_request_id
 
 if TYPE_CHECKING:
@@ -39,40 +40,11 @@ __all__ = [
 
 HeaderCase = Literal["lower", "title"]
 
-#: Realistic success bodies by path (shapes the official SDKs parse; metric units).
+_BY_NAME_GET = {e.name: e for e in ENDPOINTS if e.method == "GET"}
+#: Realistic success bodies by path: the engine's own success bodies, so a batch item and
+#: the single request for the same data answer alike.
 DEFAULT_BODIES: dict[str, dict[str, Any]] = {
-    "/": {"id": DEFAULT_VEHICLE_ID, "make": "TESLA", "model": "Model S", "year": 2014},
-    "/vin": {"vin": "1HGCM82633A004352"},
-    "/odometer": {"distance": 37829.0},
-    "/location": {"latitude": 37.4292, "longitude": -122.1381},
-    "/battery": {"percentRemaining": 0.3, "range": 40.5},
-    "/battery/capacity": {"capacity": 28.0},
-    "/charge": {"isPluggedIn": True, "state": "CHARGING"},
-    "/charge/limit": {"limit": 0.8},
-    "/fuel": {"range": 40.5, "percentRemaining": 0.3, "amountRemaining": 40.5},
-    "/tires/pressure": {
-        "frontLeft": 219.3,
-        "frontRight": 219.3,
-        "backLeft": 219.3,
-        "backRight": 219.3,
-    },
-    "/engine/oil": {"lifeRemaining": 0.35},
-    "/security": {
-        "isLocked": True,
-        "doors": [
-            {"type": "frontLeft", "status": "LOCKED"},
-            {"type": "frontRight", "status": "LOCKED"},
-            {"type": "backLeft", "status": "LOCKED"},
-            {"type": "backRight", "status": "LOCKED"},
-        ],
-        "windows": [
-            {"type": "frontLeft", "status": "CLOSED"},
-            {"type": "frontRight", "status": "CLOSED"},
-        ],
-        "sunroof": [{"type": "sunroof", "status": "CLOSED"}],
-        "storage": [{"type": "rear", "status": "CLOSED"}, {"type": "front", "status": "CLOSED"}],
-        "chargingPort": [{"type": "chargingPort", "status": "CLOSED"}],
-    },
+    path: success_body(_BY_NAME_GET[name]) for path, name in BATCH_PATHS.items()
 }
 #: Paths whose values depend on the unit system, hence answered with ``sc-unit-system``.
 _UNIT_PATHS = frozenset({"/odometer", "/battery", "/fuel", "/tires/pressure"})

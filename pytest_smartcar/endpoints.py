@@ -349,7 +349,22 @@ _SUCCESS: dict[str, Any] = {
         "backRight": 219.3,
     },
     "engine.oil": {"lifeRemaining": 0.35},
-    "lock_status": {"isLocked": True, "doors": [], "windows": [], "sunroof": [], "storage": []},
+    "lock_status": {
+        "isLocked": True,
+        "doors": [
+            {"type": "frontLeft", "status": "LOCKED"},
+            {"type": "frontRight", "status": "LOCKED"},
+            {"type": "backLeft", "status": "LOCKED"},
+            {"type": "backRight", "status": "LOCKED"},
+        ],
+        "windows": [
+            {"type": "frontLeft", "status": "CLOSED"},
+            {"type": "frontRight", "status": "CLOSED"},
+        ],
+        "sunroof": [{"type": "sunroof", "status": "CLOSED"}],
+        "storage": [{"type": "rear", "status": "CLOSED"}, {"type": "front", "status": "CLOSED"}],
+        "chargingPort": [{"type": "chargingPort", "status": "CLOSED"}],
+    },
     "permissions": {"permissions": ["read_odometer"], "paging": {"count": 1, "offset": 0}},
     "token": {
         "access_token": "88704225-9f6c-4919-93e7-e0cec71317ae",
@@ -368,6 +383,23 @@ _SUCCESS: dict[str, Any] = {
     "v3.vehicle": {"data": {"id": "36ab27d0-fd9d-4455-823a-ce30af709ffc", "type": "vehicle"}},
     "v3.signals": {"data": [], "links": {}, "meta": {}},
     "v3.signal": {"data": {"type": "signal", "attributes": {}}},
+}
+
+
+#: Batch sub-request paths and the endpoint whose success body answers them.
+BATCH_PATHS: dict[str, str] = {
+    "/": "attributes",
+    "/vin": "vin",
+    "/odometer": "odometer",
+    "/location": "location",
+    "/battery": "battery",
+    "/battery/capacity": "battery.capacity",
+    "/charge": "charge",
+    "/charge/limit": "charge.limit",
+    "/fuel": "fuel",
+    "/tires/pressure": "tires.pressure",
+    "/engine/oil": "engine.oil",
+    "/security": "lock_status",
 }
 
 

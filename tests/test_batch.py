@@ -90,7 +90,7 @@ def test_mixed_body_shape() -> None:
     assert odometer == {
         "path": "/odometer",
         "code": 200,
-        "body": {"distance": 37829.0},
+        "body": {"distance": 104.32},
         "headers": {
             "sc-data-age": "2019-10-24T00:43:46.000Z",
             "sc-fetched-at": "2019-10-24T00:43:46.000Z",
@@ -229,7 +229,7 @@ def test_sdk_batch_surfaces_per_path_errors(sdk_batch: Callable[..., Any]) -> No
     result = sdk_batch(paths, body)
 
     odometer = result.odometer()
-    assert odometer.distance == 37829.0
+    assert odometer.distance == 104.32
     assert odometer.meta.unit_system == "metric"
     assert odometer.meta.request_id == REQUEST_ID
     assert result.tire_pressure().front_left == 219.3
