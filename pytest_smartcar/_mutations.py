@@ -278,7 +278,6 @@ def oauth_draft(spec: OAuthErrorSpec, *, value: str | None = None) -> Draft:
     )
 
 
-
 #: A batch item: its path, and the error it fails with (None: it succeeds).
 BatchItem = tuple[str, ErrorSpec | None]
 
