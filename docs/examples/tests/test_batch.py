@@ -18,7 +18,7 @@ def test_one_failing_path_keeps_the_others(
     smartcar_error: SmartcarStub, client: SmartcarClient
 ) -> None:
     results = client.batch(VEHICLE, ["/odometer", "/battery"])
-    assert results["/odometer"] == {"distance": 37829.0}
+    assert results["/odometer"] == {"distance": 104.32}
     failed = results["/battery"]
     assert isinstance(failed, SmartcarApiError)
     spec = smartcar_error.spec
