@@ -517,11 +517,7 @@ class SmartcarStub:
             status=opts.get("status"),
             headers=opts.get("headers"),
             body=opts.get("body"),
-            app_name=self.app_name,
-            client_id=self.client_id,
-            vehicle_id=vehicle_id,
-            resolution_style=opts.get("resolution_style", "object"),
-            doc_url_style=opts.get("doc_url_style", "current"),
+            **self._body_options(opts, vehicle_id),
             **extra,
         )
 
@@ -551,12 +547,18 @@ class SmartcarStub:
         return batch_response(
             outcomes,
             retry_after_case="title",
-            app_name=self.app_name,
-            client_id=self.client_id,
-            vehicle_id=vehicle_id,
-            resolution_style=opts.get("resolution_style", "object"),
-            doc_url_style=opts.get("doc_url_style", "current"),
+            **self._body_options(opts, vehicle_id),
         )
+
+    def _body_options(self, opts: Mapping[str, Any], vehicle_id: str | None) -> dict[str, Any]:
+        """How every error body this engine serves is filled in and shaped."""
+        return {
+            "app_name": self.app_name,
+            "client_id": self.client_id,
+            "vehicle_id": vehicle_id,
+            "resolution_style": opts.get("resolution_style", "object"),
+            "doc_url_style": opts.get("doc_url_style", "current"),
+        }
 
     def _unmatched_message(
         self,
