@@ -130,11 +130,8 @@ class Call:
     key: str | None  # catalog key, "success", a fault name; None when unmatched
     endpoint: str | None
     stub: ServedStub | None = field(default=None, repr=False)
-
-    @property
-    def spec(self) -> AnySpec | None:
-        """The catalog entry served, when a catalog error was served."""
-        return self.stub.outcome_spec(self.key) if self.stub else None
+    #: The catalog entry served, when a catalog error was served.
+    spec: AnySpec | None = field(default=None, repr=False)
 
 
 def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -189,12 +186,6 @@ class ServedStub:
     @property
     def called(self) -> bool:
         return bool(self.calls)
-
-    def outcome_spec(self, key: str | None) -> AnySpec | None:
-        for outcome in (self.first, *self.then):
-            if outcome.spec is not None and outcome.spec.key == key:
-                return outcome.spec
-        return None
 
     def describe(self) -> str:
         """``VEHICLE_STATE:ASLEEP x2 then 200 on odometer (GET)``."""
@@ -458,6 +449,7 @@ class SmartcarStub:
                         _call_key(outcome),
                         match.endpoint.name if match else None,
                         stub,
+                        outcome.spec,
                     )
                     stub.calls.append(call)
                     self.calls.append(call)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-DOCS = "https://pytest-smartcar.readthedocs.io/en/latest"
-
 
 class SmartcarStubError(Exception):
     """Base of every error pytest-smartcar raises about stubs (not about Smartcar itself)."""
