@@ -4,6 +4,8 @@ are written once and run over every transport the plugin supports."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,17 +58,22 @@ def _httpx_reply(r: httpx.Response) -> Reply:
     return Reply(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content, r)
 
 
+@contextlib.contextmanager
+def _httpx_faults() -> Iterator[None]:
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise Fault("timeout", exc) from exc
+    except httpx.ConnectError as exc:
+        raise Fault("connect_error", exc) from exc
+
+
 class HttpxSync(Transport):
     name = "httpx-sync"
 
     def request(self, method: str, url: str, **kw: Any) -> Reply:
-        try:
-            with httpx.Client() as client:
-                return _httpx_reply(client.request(method, url, **kw))
-        except httpx.TimeoutException as exc:
-            raise Fault("timeout", exc) from exc
-        except httpx.ConnectError as exc:
-            raise Fault("connect_error", exc) from exc
+        with _httpx_faults(), httpx.Client() as client:
+            return _httpx_reply(client.request(method, url, **kw))
 
 
 class HttpxAsync(Transport):
@@ -77,12 +84,8 @@ class HttpxAsync(Transport):
             async with httpx.AsyncClient() as client:
                 return await client.request(method, url, **kw)
 
-        try:
+        with _httpx_faults():
             return _httpx_reply(asyncio.run(go()))
-        except httpx.TimeoutException as exc:
-            raise Fault("timeout", exc) from exc
-        except httpx.ConnectError as exc:
-            raise Fault("connect_error", exc) from exc
 
 
 class Requests(Transport):
