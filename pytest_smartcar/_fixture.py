@@ -27,6 +27,7 @@ def open_stub(request: pytest.FixtureRequest) -> SmartcarStub:
     """A started engine for ``request.node``, serving what its marker (or param) says."""
     config = request.config
     stub = SmartcarStub(
+        name="smartcar_error",
         app_name=_option(config, "smartcar_app_name") or None,
         block_unmatched=bool(_option(config, "smartcar_block_unmatched")),
         assert_all_requested=False,  # verified by the runtest hook, only when the test passed
@@ -49,6 +50,7 @@ def open_stub(request: pytest.FixtureRequest) -> SmartcarStub:
     if problem is not None:  # outside the except: one message, no chained traceback
         pytest.fail(problem, pytrace=False)
     stub.start()
+    stub.origin = f"the smartcar_error fixture of {request.node.nodeid}"
     request.node.stash[STUB_KEY] = stub
     return stub
 

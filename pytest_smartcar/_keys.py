@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from pytest_smartcar.markers import Plan
 
 STUB_KEY: pytest.StashKey[SmartcarStub] = pytest.StashKey()
+#: Set on the config while the plugin's guard is installed.
+GUARD_KEY: pytest.StashKey[bool] = pytest.StashKey()
 SERVED_PROPERTY = "smartcar_served"
 #: Marker plans computed at collection, by test function (so setup does not redo them).
 PLANS_KEY: pytest.StashKey[dict[str, Plan]] = pytest.StashKey()

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from pytest_smartcar._suggest import close_matches
 from pytest_smartcar.errors import SmartcarUsageError
+from pytest_smartcar.hosts import HostMap
 
-__all__ = ["ENDPOINTS", "Endpoint", "HostMap", "resolve_endpoints", "success_body"]
+__all__ = ["ANY", "ENDPOINTS", "Endpoint", "Match", "identify", "resolve_endpoints", "success_body"]
 
 # (name, method, host, path, action). ``{v}`` is the API version segment (``v2.0``).
 _V = "/{v}/vehicles/{vehicle_id}"
@@ -109,14 +108,21 @@ _PARAM = re.compile(r"\{(\w+)\}")
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One documented endpoint: ``name`` is shared by the GET and POST of one resource."""
+    """One documented endpoint: ``name`` is shared by the GET and POST of one resource.
+
+    ``host`` is the kind of host it answers on (see :mod:`pytest_smartcar.hosts`).
+    """
 
     name: str
     method: str
     host: str
     path: str
     action: str | None
-    pattern: re.Pattern[str]
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The path as a regex, compiled on first use: most runs never need most of them."""
+        return _compile(self.path)
 
     @property
     def is_vehicle(self) -> bool:
@@ -140,8 +146,7 @@ def _compile(path: str) -> re.Pattern[str]:
 
 
 ENDPOINTS: tuple[Endpoint, ...] = tuple(
-    Endpoint(name, method, host, path, action, _compile(path))
-    for name, method, host, path, action in _TABLE
+    Endpoint(name, method, host, path, action) for name, method, host, path, action in _TABLE
 )
 NAMES: tuple[str, ...] = tuple(dict.fromkeys(e.name for e in ENDPOINTS))
 VEHICLE_ENDPOINTS: frozenset[Endpoint] = frozenset(e for e in ENDPOINTS if e.is_vehicle)
@@ -152,15 +157,24 @@ for _e in ENDPOINTS:
     _BY_NAME[_e.name] = _BY_NAME.get(_e.name, frozenset()) | {_e}
 
 
-def resolve_endpoints(spec: str | Iterable[str] | None) -> frozenset[Endpoint]:
-    """Endpoints named by ``spec``: a name, a glob (``charge.*``), ``*`` or a list of them.
+#: ``endpoint="*"``: every request to a Smartcar host, documented path or not.
+ANY = "*"
 
-    ``None`` means every vehicle endpoint. Unknown names raise ``SmartcarUsageError``
-    with close matches.
+
+def resolve_endpoints(spec: str | Iterable[str] | None) -> frozenset[Endpoint] | None:
+    """Endpoints named by ``spec``: a name, a glob (``charge.*``) or a list of them.
+
+    ``None`` means every vehicle endpoint; ``"*"`` every Smartcar request, documented or
+    not, and resolves to ``None``. Unknown names raise ``SmartcarUsageError`` with close
+    matches.
     """
     __tracebackhide__ = True
     if spec is None:
         return VEHICLE_ENDPOINTS
+    if spec == ANY or (not isinstance(spec, str) and isinstance(spec, Iterable) and ANY in spec):
+        if not isinstance(spec, str) and any(not isinstance(i, str) for i in spec):
+            raise SmartcarUsageError(f"endpoint= takes endpoint names or globs, got {spec!r}")
+        return None
     if isinstance(spec, str):
         items = [spec]
     elif isinstance(spec, Iterable) and not isinstance(spec, (bytes, Mapping)):
@@ -199,77 +213,9 @@ def _glob(pattern: str) -> list[Endpoint]:
 def expand_names(spec: str | Iterable[str]) -> list[str]:
     """Endpoint names matched by ``spec`` in table order (for parametrizing)."""
     chosen = resolve_endpoints(spec)
+    if chosen is None:
+        return [ANY]
     return [n for n in NAMES if any(e.name == n for e in chosen)]
-
-
-# --- hosts ---------------------------------------------------------------------------------
-
-_DEFAULT_ORIGINS: dict[str, tuple[str, ...]] = {
-    "api": ("https://api.smartcar.com",),
-    "v3": ("https://vehicle.api.smartcar.com",),
-    "auth": ("https://auth.smartcar.com",),
-    "management": ("https://management.smartcar.com", "https://api.smartcar.com"),
-}
-# The official SDKs read these; SMARTCAR_AUTH_ORIGIN includes the token path.
-_ENV_ORIGINS = {
-    "SMARTCAR_API_ORIGIN": "api",
-    "SMARTCAR_API_V3_ORIGIN": "v3",
-    "SMARTCAR_VEHICLE_API_V3_ORIGIN": "v3",
-    "SMARTCAR_AUTH_ORIGIN": "auth",
-    "SMARTCAR_MANAGEMENT_API_ORIGIN": "management",
-}
-
-
-@dataclass(frozen=True)
-class Origin:
-    """A (scheme, host, port) Smartcar serves on, and the base path to strip."""
-
-    kind: str
-    scheme: str
-    host: str
-    port: int
-    base: str
-
-
-def _origin(kind: str, url: str) -> Origin:
-    parts = urlsplit(url)
-    scheme = parts.scheme or "https"
-    port = parts.port or (443 if scheme == "https" else 80)
-    base = parts.path.rstrip("/")
-    if kind == "auth" and base.endswith("/oauth/token"):
-        base = base[: -len("/oauth/token")]
-    return Origin(kind, scheme, (parts.hostname or "").lower(), port, base)
-
-
-def host_map(environ: Mapping[str, str] | None = None) -> HostMap:
-    """The ``HostMap`` for ``environ`` (default ``os.environ``), built once per distinct
-    set of ``SMARTCAR_*_ORIGIN`` values: every test's engine asks for one."""
-    env = os.environ if environ is None else environ
-    return _host_map(tuple((var, env.get(var) or "") for var in _ENV_ORIGINS))
-
-
-@cache
-def _host_map(origins: tuple[tuple[str, str], ...]) -> HostMap:
-    return HostMap(dict(origins))
-
-
-class HostMap:
-    """Which (scheme, host, port) belong to Smartcar, default hosts plus env overrides."""
-
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        env = os.environ if environ is None else environ
-        origins = [_origin(k, u) for k, urls in _DEFAULT_ORIGINS.items() for u in urls]
-        origins += [_origin(kind, env[var]) for var, kind in _ENV_ORIGINS.items() if env.get(var)]
-        self.origins = tuple(origins)
-        self.hosts = frozenset(o.host for o in self.origins)
-
-    def origins_for(self, scheme: str, host: str, port: int | None) -> list[Origin]:
-        """The Smartcar origins a URL belongs to (empty: not a Smartcar URL)."""
-        host = host.lower()
-        if host not in self.hosts:
-            return []
-        port = port or (443 if scheme == "https" else 80)
-        return [o for o in self.origins if (o.host, o.port) == (host, port)]
 
 
 @dataclass(frozen=True)
@@ -289,11 +235,31 @@ def _action(content: bytes) -> str | None:
     return action.upper() if isinstance(action, str) else None
 
 
-def identify(origins: Iterable[Origin], method: str, path: str, content: bytes) -> Match | None:
-    """The endpoint a request is for, or ``None`` for an undocumented path."""
-    method = method.upper()
-    action: Any = ...
-    for origin in origins:
+def identify(
+    hosts: HostMap, scheme: str, host: str, port: int | None, method: str, path: str, body: bytes
+) -> Match | None:
+    """The endpoint a Smartcar request is for, or ``None`` for an undocumented path."""
+    found = _candidates(hosts, scheme, host, port, method.upper(), path)
+    if not found:
+        return None
+    if found[0].endpoint.action is None and len(found) == 1:
+        return found[0]
+    action = _action(body)
+    for match in found:
+        if match.endpoint.action is None or match.endpoint.action == action:
+            return match
+    return None
+
+
+@lru_cache(maxsize=2048)
+def _candidates(
+    hosts: HostMap, scheme: str, host: str, port: int | None, method: str, path: str
+) -> tuple[Match, ...]:
+    """Every endpoint whose path and method fit, in table order (the body is read only
+    where two endpoints share a path and differ by ``action``). Cached: a test suite asks
+    about the same few paths again and again."""
+    out: list[Match] = []
+    for origin in hosts.origins_for(scheme, host, port):
         if origin.base and not path.startswith(origin.base):
             continue
         rel = path[len(origin.base) :] or "/"
@@ -301,15 +267,11 @@ def identify(origins: Iterable[Origin], method: str, path: str, content: bytes) 
             if endpoint.method != method:
                 continue
             m = endpoint.pattern.fullmatch(rel)
-            if m is None:
-                continue
-            if endpoint.action is not None:
-                if action is ...:
-                    action = _action(content)
-                if action != endpoint.action:
-                    continue
-            return Match(endpoint, m.groupdict())
-    return None
+            if m is not None:
+                out.append(Match(endpoint, m.groupdict()))
+        if out:
+            break
+    return tuple(out)
 
 
 @cache

@@ -1,49 +1,50 @@
 """The stub engine: ``stub_smartcar()`` answers Smartcar requests with catalog errors.
 
-One respx router sees every httpx request (sync and async; the requests bridge feeds it
-``requests`` traffic too). Requests to Smartcar hosts are matched against the stubs the
-test declared with ``serve()`` (newest first); a Smartcar request no stub answers raises
-``UnmatchedSmartcarRequest`` inside the client and never reaches the network. Requests
-to other hosts pass through untouched unless ``block_unmatched=True``.
+An engine holds the stubs a test declared with ``serve()`` and answers the Smartcar
+requests the transports hand it, newest stub first. While it is active it sits on the
+guard's stack (:mod:`pytest_smartcar.transports.guard`): a request goes to the innermost
+engine first, then outward, and one no stub answers fails with
+``UnmatchedSmartcarRequest`` inside the client, never reaching the network. The engine
+knows nothing about HTTP clients: it takes a neutral request and gives back a neutral
+reply, rendered by the wire layer in the format of the API version the request called.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Any, TypeVar
-from urllib.parse import parse_qs
-
-import httpx
-import respx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_smartcar import _recording
 from pytest_smartcar import endpoints as ep
-from pytest_smartcar.batch import (
-    ErrorOutcome,
-    batch_response,
-    normalize_path,
-    parse_batch_request,
-)
-from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec, get, lookup
+from pytest_smartcar.calls import Call, describe_request, redact_headers
+from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec
 from pytest_smartcar.errors import (
     SmartcarUsageError,
     UnmatchedSmartcarRequest,
     UnrequestedSmartcarStub,
 )
-from pytest_smartcar.responses import (
-    error_response,
-    gateway_response,
-    json_response,
-    legacy_response,
-    new_request_id,
-    oauth_response,
-)
+from pytest_smartcar.exchange import FAULTS as TRANSPORT_FAULTS
+from pytest_smartcar.exchange import Reply, SmartcarRequest
+from pytest_smartcar.outcomes import FAULTS, SUCCESS, Outcome, as_outcome
+from pytest_smartcar.serving import UNSET, check_serve_arguments
+from pytest_smartcar.stubs import ServedStub
+from pytest_smartcar.transports import guard
+from pytest_smartcar.wire import oauth, v2
+from pytest_smartcar.wire.common import Template, json_reply, new_request_id
+from pytest_smartcar.wire.gateway import gateway_reply
+from pytest_smartcar.wire.legacy import legacy_reply
+
+if TYPE_CHECKING:
+    import httpx
+
+    from pytest_smartcar.catalog import AnySpec
 
 __all__ = [
     "FAULTS",
@@ -57,189 +58,40 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-AnySpec = ErrorSpec | LegacyErrorSpec | OAuthErrorSpec
-
-#: Failures that are not Smartcar errors: the network or a gateway in front of Smartcar.
-FAULTS = ("timeout", "connect_error", "gateway_502", "gateway_504")
-SUCCESS = "success"
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-_UNSET: Any = object()
+_UNSET: Any = UNSET
 _REAUTH_KEY = "CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED"
-REDACTED = "[redacted]"
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_SUCCESS_HEADERS = {"SC-Unit-System": "metric", "SC-Data-Age": "2026-01-01T00:00:00.000Z"}
 
 
-# --- outcomes: what one request is answered with -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One answer: a catalog error, a success body, a ready response or a fault."""
-
-    kind: str  # "error", "success", "response", "fault"
-    label: str
-    spec: AnySpec | None = None
-    body: Any = None
-    response: httpx.Response | None = None
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def as_outcome(value: object, argument: str = "error") -> Outcome:
-    """Read what a user passed as ``error=`` or in ``then=`` into an ``Outcome``."""
+def _flag(name: str, value: object) -> bool:
     __tracebackhide__ = True
-    if isinstance(value, Outcome):
-        return value
-    if isinstance(value, (ErrorSpec, LegacyErrorSpec, OAuthErrorSpec)):
-        return Outcome("error", f"{value.key} ({value.status})", spec=value)
-    if isinstance(value, httpx.Response):
-        return Outcome("response", f"response {value.status_code}", response=value)
-    if isinstance(value, (dict, list)):
-        return Outcome("success", "200", body=value)
-    if isinstance(value, str):
-        name = value.strip().lower()
-        if name in FAULTS:
-            return Outcome("fault", name)
-        if name in (SUCCESS, "ok", "200"):
-            return Outcome("success", "200")
-        try:
-            spec = lookup(value)
-        except KeyError as exc:
-            raise SmartcarUsageError(
-                f"{argument}={value!r}: {exc}; faults are {', '.join(FAULTS)} "
-                f"and {SUCCESS!r} answers 200"
-            ) from None
-        return Outcome("error", f"{spec.key} ({spec.status})", spec=spec)
-    raise SmartcarUsageError(
-        f"{argument}= takes a catalog key like 'VEHICLE_STATE:ASLEEP', an ErrorSpec, a fault "
-        f"({', '.join(FAULTS)}), 'success', a success body (dict) or an httpx.Response; "
-        f"got {value!r}"
-    )
+    if not isinstance(value, bool):
+        raise SmartcarUsageError(f"{name}= takes True or False, got {value!r}")
+    return value
 
 
-# --- the record of what happened ----------------------------------------------------------------
+def _text(name: str, value: object) -> str | None:
+    __tracebackhide__ = True
+    if value is not None and not isinstance(value, str):
+        raise SmartcarUsageError(f"{name}= takes a string, got {value!r}")
+    return value
 
 
-@dataclass
-class Call:
-    """One Smartcar request the engine answered (or refused)."""
-
-    request: httpx.Request
-    response: httpx.Response | None
-    key: str | None  # catalog key, "success", a fault name; None when unmatched
-    endpoint: str | None
-    stub: ServedStub | None = field(default=None, repr=False)
-    #: The catalog entry served, when a catalog error was served.
-    spec: AnySpec | None = field(default=None, repr=False)
-
-
-def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Headers safe to print: credentials replaced with ``[redacted]``."""
-    return [(k, REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in headers]
-
-
-def describe_request(request: httpx.Request) -> str:
-    """``GET https://api.smartcar.com/...`` for messages."""
-    return f"{request.method} {request.url}"
-
-
-# --- one serve() ----------------------------------------------------------------------------
-
-
-class ServedStub:
-    """What one ``serve()`` call declared, and the calls it answered."""
-
-    def __init__(
-        self,
-        first: Outcome,
-        *,
-        times: int | None,
-        then: Sequence[Outcome],
-        endpoints: frozenset[ep.Endpoint] | None,
-        endpoint_label: str,
-        methods: frozenset[str] | None,
-        vehicle_ids: frozenset[str] | None,
-        optional: bool,
-        options: Mapping[str, Any],
-    ) -> None:
-        self.first = first
-        self.times = times
-        self.then = tuple(then)
-        self.endpoints = endpoints
-        self.endpoint_label = endpoint_label
-        self.methods = methods
-        self.vehicle_ids = vehicle_ids
-        self.optional = optional
-        self.options = dict(options)
-        self.calls: list[Call] = []
-
-    @property
-    def spec(self) -> AnySpec | None:
-        """The catalog entry this stub serves first (``None`` for faults and successes)."""
-        return self.first.spec
-
-    @property
-    def call_count(self) -> int:
-        return len(self.calls)
-
-    @property
-    def called(self) -> bool:
-        return bool(self.calls)
-
-    def describe(self) -> str:
-        """``VEHICLE_STATE:ASLEEP x2 then 200 on odometer (GET)``."""
-        text = self.first.label
-        if self.times is not None:
-            text += f" x{self.times}"
-            if self.then:
-                text += " then " + ", then ".join(o.label for o in self.then)
-        text += f" on {self.endpoint_label}"
-        if self.methods:
-            text += f" ({'/'.join(sorted(self.methods))})"
-        if self.vehicle_ids:
-            text += f" for vehicle {' or '.join(sorted(self.vehicle_ids))}"
-        return text
-
-    def capacity(self) -> int | None:
-        """How many requests this stub can answer (``None``: unlimited)."""
-        if self.times is None or self.then:
-            return None
-        return self.times
-
-    def refusal(self, match: ep.Match | None, method: str) -> str | None:
-        """Why this stub does not answer a request, or ``None`` when it does."""
-        if self.endpoints is not None:
-            if match is None:
-                return "the path is not a documented Smartcar endpoint"
-            if match.endpoint not in self.endpoints:
-                return f"endpoint {match.endpoint.name} is not among {self.endpoint_label}"
-        if self.methods is not None and method not in self.methods:
-            return f"method {method} is not {'/'.join(sorted(self.methods))}"
-        if self.vehicle_ids is not None:
-            vid = match.params.get("vehicle_id") if match else None
-            if vid not in self.vehicle_ids:
-                return f"vehicle id {vid!r} is not {' or '.join(sorted(self.vehicle_ids))}"
-        cap = self.capacity()
-        if cap is not None and len(self.calls) >= cap:
-            return f"used up: it answered its {cap} request{'s' if cap != 1 else ''}"
-        return None
-
-    def next_outcome(self) -> Outcome:
-        n = len(self.calls)
-        if self.times is None or n < self.times:
-            return self.first
-        return self.then[min(n - self.times, len(self.then) - 1)]
-
-
-# --- the engine handle ----------------------------------------------------------------------
+def _origin() -> str:
+    """``file:line`` of the user's code that called us (for "started at ..." messages)."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
+        ("pytest_smartcar", "contextlib", "_pytest", "pluggy")
+    ):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 class SmartcarStub:
-    """The handle of an active engine: ``serve()`` errors, read ``calls`` afterwards.
+    """The handle of an engine: ``serve()`` errors, read ``calls`` afterwards.
 
     Use it as a context manager or a decorator (sync or async functions); the
-    ``smartcar_error`` fixture is one of these.
+    ``smartcar_error`` fixture is one of these. ``name`` is how messages refer to it.
     """
 
     def __init__(
@@ -250,29 +102,35 @@ class SmartcarStub:
         client_id: str | None = None,
         block_unmatched: bool = False,
         assert_all_requested: bool = True,
-        environ: Mapping[str, str] | None = None,
+        name: str = "stub",
     ) -> None:
-        if response is not None and not isinstance(response, httpx.Response):
-            raise SmartcarUsageError(
-                "stub_smartcar(response) takes an httpx.Response (e.g. case.response from "
-                f"error_cases()); got {response!r}. To serve a catalog error use "
-                "stub_smartcar().serve('VEHICLE_STATE:ASLEEP')"
-            )
-        self.app_name = app_name
-        self.client_id = client_id
-        self.block_unmatched = block_unmatched
-        self.assert_all_requested = assert_all_requested
-        self.hosts = ep.host_map(environ)
+        __tracebackhide__ = True
+        self.app_name = _text("app_name", app_name)
+        self.client_id = _text("client_id", client_id)
+        self.block_unmatched = _flag("block_unmatched", block_unmatched)
+        self.assert_all_requested = _flag("assert_all_requested", assert_all_requested)
+        self.name = name
         self.stubs: list[ServedStub] = []
         self.calls: list[Call] = []
-        self.unmatched: list[tuple[httpx.Request, str]] = []
+        self.unmatched: list[tuple[SmartcarRequest, str]] = []
+        #: Where the engine was last started (``file:line``), for leak messages.
+        self.origin: str | None = None
+        #: Set by the pytest plugin: the scope and test the engine was started in.
+        self.started_in: tuple[str, str] | None = None
         self._lock = threading.Lock()
-        self._router: respx.MockRouter | None = None
-        self._bridge: Any = None
+        self._active = False
+        self._started = 0.0
         if response is not None:
+            outcome = as_outcome(response, "response")
+            if outcome.kind != "response":
+                raise SmartcarUsageError(
+                    "stub_smartcar(response) takes an httpx.Response (e.g. case.response from "
+                    f"error_cases()); got {response!r}. To serve a catalog error use "
+                    "stub_smartcar().serve('VEHICLE_STATE:ASLEEP')"
+                )
             self._add(
                 ServedStub(
-                    as_outcome(response),
+                    outcome,
                     times=None,
                     then=(),
                     endpoints=None,
@@ -309,79 +167,36 @@ class SmartcarStub:
         """Answer matching Smartcar requests with ``error``.
 
         ``error`` is a catalog key, an ``ErrorSpec``, a fault (``timeout``,
-        ``connect_error``, ``gateway_502``, ``gateway_504``), ``"success"``, a success body
-        or an ``httpx.Response``. By default every vehicle endpoint answers it, forever;
-        ``times=N`` then ``then=`` (one outcome or a list, the last repeating) builds
-        sequences for retry logic. ``optional=True`` lets the test pass without the
-        request being made.
+        ``connect_error``, ``disconnect``, ``gateway_502``, ``gateway_504``),
+        ``"success"``, a success body or an ``httpx.Response``. By default every vehicle
+        endpoint answers it, forever; ``endpoint="*"`` answers every request to a
+        Smartcar host, documented path or not. ``times=N`` then ``then=`` (one outcome or
+        a list, the last repeating) builds sequences for retry logic. ``optional=True``
+        lets the test pass without the request being made.
 
         On the batch endpoint a catalog error answers 200 with the error inside the items
         of ``batch_paths`` (default: every requested path; the others succeed);
         ``batch_whole=True`` fails the batch call itself instead.
         """
         __tracebackhide__ = True
-        first = as_outcome(error)
-        if times is not None and (not isinstance(times, int) or isinstance(times, bool)):
-            raise SmartcarUsageError(f"times= takes a positive whole number, got {times!r}")
-        if times is not None and times < 1:
-            raise SmartcarUsageError(f"times= takes a positive whole number, got {times!r}")
-        sequence: list[Outcome] = []
-        if then is not _UNSET:
-            if times is None:
-                raise SmartcarUsageError(
-                    f"then={then!r} is never reached without times=: say how many requests "
-                    f"get {first.label} first, e.g. times=2, then={then!r}"
-                )
-            values = then if isinstance(then, (list, tuple)) else [then]
-            if not values:
-                raise SmartcarUsageError("then= needs at least one outcome, got an empty list")
-            sequence = [as_outcome(v, "then") for v in values]
-        if not isinstance(optional, bool):
-            raise SmartcarUsageError(f"optional= takes True or False, got {optional!r}")
-        if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
-            raise SmartcarUsageError(f"status= takes an HTTP status code, got {status!r}")
-        for name, mapping in (("body", body), ("headers", headers)):
-            if mapping is not None and not isinstance(mapping, Mapping):
-                raise SmartcarUsageError(f"{name}= takes a dict, got {mapping!r}")
-        if resolution_style not in ("object", "string", "null"):
-            raise SmartcarUsageError(
-                f"resolution_style= is 'object', 'string' or 'null', got {resolution_style!r}"
-            )
-        if doc_url_style not in ("current", "v2.0"):
-            raise SmartcarUsageError(
-                f"doc_url_style= is 'current' or 'v2.0', got {doc_url_style!r}"
-            )
-        if not isinstance(batch_whole, bool):
-            raise SmartcarUsageError(f"batch_whole= takes True or False, got {batch_whole!r}")
-        options: dict[str, Any] = {
-            "batch_paths": _strings("batch_paths", batch_paths),
-            "batch_whole": batch_whole,
-            "status": status,
-            "body": dict(body or {}),
-            "headers": dict(headers or {}),
-            "resolution_style": resolution_style,
-            "doc_url_style": doc_url_style,
-        }
-        if retry_after is not _UNSET:
-            if retry_after is not None and not isinstance(retry_after, (int, str)):
-                raise SmartcarUsageError(
-                    f"retry_after= takes seconds (int) or a raw header value, got {retry_after!r}"
-                )
-            options["retry_after"] = retry_after
-        endpoints = ep.resolve_endpoints(endpoint)
-        methods = _methods(method)
-        _check_conflicts(endpoint, endpoints, methods, options)
-        stub = ServedStub(
-            first,
+        args = check_serve_arguments(
+            error,
+            endpoint=endpoint,
+            method=method,
+            vehicle_id=vehicle_id,
             times=times,
-            then=sequence,
-            endpoints=endpoints,
-            endpoint_label=_endpoint_label(endpoint),
-            methods=methods,
-            vehicle_ids=_strings("vehicle_id", vehicle_id),
+            then=then,
+            retry_after=retry_after,
+            status=status,
+            body=body,
+            headers=headers,
+            resolution_style=resolution_style,
+            doc_url_style=doc_url_style,
             optional=optional,
-            options=options,
+            batch_paths=batch_paths,
+            batch_whole=batch_whole,
         )
+        stub = ServedStub(**args)
         self._add(stub)
         return stub
 
@@ -407,120 +222,158 @@ class SmartcarStub:
     @property
     def served(self) -> Counter[str]:
         """How many times each outcome (catalog key, fault, ``success``) was served."""
-        return Counter(c.key for c in self.calls if c.key is not None)
+        return Counter(c.key for c in self.calls)
 
     @property
     def call_count(self) -> int:
         return len(self.calls)
 
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def now(self) -> float:
+        """Seconds since the engine started: the ``at`` of a call made now."""
+        return time.monotonic() - self._started
+
     # -- answering -----------------------------------------------------------------------
 
-    def handle(self, request: httpx.Request) -> httpx.Response | None:
-        """The response for ``request``; ``None`` means "not Smartcar, let it through".
-
-        Faults raise the httpx exception a real failure would.
-        """
+    def answer(
+        self,
+        request: SmartcarRequest,
+        match: ep.Match | None,
+        refusals: list[tuple[ServedStub, str]],
+    ) -> Reply | None:
+        """The reply of the newest stub that matches ``request``; ``None`` when none does
+        (each stub's reason is appended to ``refusals``)."""
         __tracebackhide__ = True
-        url = request.url
-        origins = self.hosts.origins_for(url.scheme, url.host, url.port)
-        if not origins:
-            if self.block_unmatched:
-                message = (
-                    f"pytest-smartcar blocked {describe_request(request)}: block_unmatched is on "
-                    "(--smartcar-block-unmatched), so requests to hosts that are not "
-                    "Smartcar's fail instead of reaching the network. Mock that host "
-                    "yourself or turn the option off."
-                )
-                with self._lock:
-                    self.unmatched.append((request, message))
-                raise UnmatchedSmartcarRequest(message)
-            return None
-        content = request.read()
-        match = ep.identify(origins, request.method, url.raw_path.split(b"?")[0].decode(), content)
         with self._lock:
-            refusals: list[tuple[ServedStub, str]] = []
             for stub in reversed(self.stubs):
                 reason = stub.refusal(match, request.method)
                 if reason is None:
-                    outcome = stub.next_outcome()
+                    index, outcome = stub.next_outcome()
                     call = Call(
                         request,
-                        None,
-                        _call_key(outcome),
+                        outcome.key,
                         match.endpoint.name if match else None,
                         stub,
                         outcome.spec,
+                        self.now(),
                     )
                     stub.calls.append(call)
                     self.calls.append(call)
-                    if isinstance(outcome.spec, ErrorSpec):
-                        _recording.record("api", outcome.spec.key, call.endpoint)
                     break
                 refusals.append((stub, reason))
             else:
-                message = self._unmatched_message(request, match, refusals)
-                self.unmatched.append((request, message))
-                raise UnmatchedSmartcarRequest(message)
-        response = self._respond(outcome, stub, request, match, content)
-        call.response = response
-        return response
+                return None
+        if isinstance(outcome.spec, ErrorSpec):
+            _recording.record("api", outcome.spec.key, call.endpoint)
+        call.reply = self._respond(stub, index, outcome, request, match)
+        return call.reply
+
+    def note_unmatched(self, request: SmartcarRequest, message: str) -> None:
+        """Keep a refused request, so ``verify()`` reports it if the app swallowed it."""
+        with self._lock:
+            self.unmatched.append((request, message))
+
+    def handle(self, request: httpx.Request) -> httpx.Response | None:
+        """Answer one ``httpx.Request`` with this engine alone, without a client: the
+        response, or ``None`` when the request is not for a Smartcar host. A fault raises
+        the httpx exception a client would."""
+        __tracebackhide__ = True
+        from pytest_smartcar.hosts import host_map
+        from pytest_smartcar.transports import httpx as transport
+
+        url = request.url
+        hosts = host_map()
+        if not hosts.is_smartcar(url.scheme, url.host, url.port):
+            return None
+        exchange = transport._exchange(request, request.read())
+        match = ep.identify(
+            hosts, exchange.scheme, exchange.host, exchange.port, exchange.method,
+            exchange.path, exchange.body,
+        )  # fmt: skip
+        refusals: list[tuple[ServedStub, str]] = []
+        reply = self.answer(exchange, match, refusals)
+        if reply is None:
+            from pytest_smartcar import messages
+
+            message = messages.unmatched(exchange, match, refusals, [self])
+            self.note_unmatched(exchange, message)
+            raise UnmatchedSmartcarRequest(message)
+        if reply.fault is not None:
+            raise transport._fault(reply.fault, request)
+        return reply.to_httpx(request)
 
     def _respond(
         self,
-        outcome: Outcome,
         stub: ServedStub,
-        request: httpx.Request,
+        index: int,
+        outcome: Outcome,
+        request: SmartcarRequest,
         match: ep.Match | None,
-        content: bytes,
-    ) -> httpx.Response:
+    ) -> Reply:
         opts = stub.options
         if outcome.kind == "fault":
-            if outcome.label == "timeout":
-                raise httpx.ReadTimeout("pytest-smartcar: simulated timeout", request=request)
-            if outcome.label == "connect_error":
-                raise httpx.ConnectError(
-                    "pytest-smartcar: simulated connect error", request=request
-                )
-            return gateway_response(int(outcome.label.rsplit("_", 1)[1]))
+            if outcome.label in TRANSPORT_FAULTS:
+                return Reply.failure(outcome.label)
+            return gateway_reply(int(outcome.label.rsplit("_", 1)[1]))
         if outcome.kind == "response":
-            assert outcome.response is not None
-            return _copy(outcome.response)
+            assert outcome.reply is not None
+            reply = outcome.reply
+            return Reply(reply.status, list(reply.headers), reply.body, reply.reason)
+        vehicle_id = match.params.get("vehicle_id") if match else None
         if outcome.kind == "success":
-            body = (
-                outcome.body
-                if outcome.body is not None
-                else ep.success_body(match.endpoint if match else None)
-            )
-            return json_response(200, body, request_id=new_request_id(), headers=_SUCCESS_HEADERS)
+            key = (index, match.endpoint.name if match else None)
+            template = stub.rendered.get(key)
+            if template is None:
+                body = (
+                    outcome.body
+                    if outcome.body is not None
+                    else ep.success_body(match.endpoint if match else None)
+                )
+                template = stub.rendered[key] = Template.render(200, body, headers=_SUCCESS_HEADERS)
+            return template.reply()
         spec = outcome.spec
         if isinstance(spec, OAuthErrorSpec):
-            return oauth_response(spec, _form_value(content, spec))
+            return oauth.oauth_reply(spec, oauth.form_value(request.body, spec))
         if isinstance(spec, LegacyErrorSpec):
-            return legacy_response(spec)
+            return legacy_reply(spec)
         assert isinstance(spec, ErrorSpec)
-        vehicle_id = match.params.get("vehicle_id") if match else None
         if match is not None and match.endpoint.name == "batch" and not opts["batch_whole"]:
-            return self._batch(spec, opts, content, vehicle_id)
-        extra: dict[str, Any] = {}
-        if "retry_after" in opts:
-            extra["retry_after"] = opts["retry_after"]
-        return error_response(
-            spec,
-            status=opts.get("status"),
-            headers=opts.get("headers"),
-            body=opts.get("body"),
-            **self._body_options(opts, vehicle_id),
-            **extra,
-        )
+            return self._batch(spec, opts, request.body, vehicle_id)
+        error_key = (index, "v2.0", vehicle_id)
+        template = stub.rendered.get(error_key)
+        if template is None:
+            extra: dict[str, Any] = {}
+            if "retry_after" in opts:
+                extra["retry_after"] = opts["retry_after"]
+            template = stub.rendered[error_key] = v2.error_template(
+                spec,
+                status=opts.get("status"),
+                headers=opts.get("headers"),
+                body=opts.get("body"),
+                **self._body_options(opts, vehicle_id),
+                **extra,
+            )
+        return template.reply()
 
     def _batch(
         self, spec: ErrorSpec, opts: Mapping[str, Any], content: bytes, vehicle_id: str | None
-    ) -> httpx.Response:
+    ) -> Reply:
         """200 with the error inside the chosen items, as Smartcar reports partial failures."""
+        from pytest_smartcar.batch import (
+            ErrorOutcome,
+            batch_body,
+            normalize_path,
+            parse_batch_request,
+        )
+        from pytest_smartcar.catalog import get
+
         try:
             paths = parse_batch_request(content)
         except ValueError as exc:  # Smartcar rejects a malformed batch as a whole
-            return error_response(
+            return v2.error_reply(
                 get("VALIDATION"), body={"description": f"Invalid batch request: {exc}"}
             )
         chosen = opts["batch_paths"]
@@ -536,11 +389,10 @@ class SmartcarStub:
             p: failing if wanted is None or normalize_path(p) in wanted else None for p in paths
         }
         # Title-case Retry-After in items: the Python SDK reads only that spelling.
-        return batch_response(
-            outcomes,
-            retry_after_case="title",
-            **self._body_options(opts, vehicle_id),
+        body = batch_body(
+            outcomes, retry_after_case="title", **self._body_options(opts, vehicle_id)
         )
+        return json_reply(200, body, request_id=new_request_id())
 
     def _body_options(self, opts: Mapping[str, Any], vehicle_id: str | None) -> dict[str, Any]:
         """How every error body this engine serves is filled in and shaped."""
@@ -551,28 +403,6 @@ class SmartcarStub:
             "resolution_style": opts.get("resolution_style", "object"),
             "doc_url_style": opts.get("doc_url_style", "current"),
         }
-
-    def _unmatched_message(
-        self,
-        request: httpx.Request,
-        match: ep.Match | None,
-        refusals: list[tuple[ServedStub, str]],
-    ) -> str:
-        what = f"endpoint {match.endpoint.name}" if match else "an undocumented Smartcar path"
-        lines = [f"pytest-smartcar: no stub answers {describe_request(request)} ({what})."]
-        if refusals:
-            lines.append("Active stubs, newest first, and why each did not match:")
-            lines += [f"  - {stub.describe()}: {reason}" for stub, reason in refusals]
-        else:
-            lines.append("No stub is active: nothing was served yet.")
-        name = match.endpoint.name if match else None
-        target = f'endpoint="{name}"' if name else 'endpoint="*"'
-        lines.append(
-            "The request was not sent to the network. To answer it, serve an error "
-            f'(smartcar_error.serve("KEY", {target})) or a success '
-            f"(smartcar_error.succeed({target}))."
-        )
-        return "\n".join(lines)
 
     def reauth_redirect(
         self, redirect_uri: str, *, state: str | None = None, denied: bool = False
@@ -628,12 +458,11 @@ class SmartcarStub:
             return "no Smartcar request was made"
         lines: list[str] = []
         for call in self.calls:
-            status = call.response.status_code if call.response is not None else "-"
-            lines.append(f"{describe_request(call.request)} -> {call.key} ({status})")
-            headers = redact_headers(call.request.headers.multi_items())
-            lines += [f"    > {k}: {v}" for k, v in headers]
-            if call.response is not None:
-                text = call.response.content[:limit].decode("utf-8", "replace")
+            status = call.status if call.status is not None else "-"
+            lines.append(f"{describe_request(call.exchange)} -> {call.key} ({status})")
+            lines += [f"    > {k}: {v}" for k, v in redact_headers(call.exchange.headers)]
+            if call.reply is not None and call.reply.fault is None:
+                text = call.reply.body[:limit].decode("utf-8", "replace")
                 lines.append(f"    < {text}")
         for request, _ in self.unmatched:
             lines.append(f"{describe_request(request)} -> unmatched (UnmatchedSmartcarRequest)")
@@ -642,31 +471,36 @@ class SmartcarStub:
     # -- activation ----------------------------------------------------------------------
 
     def start(self) -> SmartcarStub:
-        """Begin intercepting; prefer ``with stub_smartcar() as stub:``."""
-        if self._router is not None:
-            raise SmartcarUsageError("this stub_smartcar() is already active")
+        """Begin answering; prefer ``with stub_smartcar() as stub:``."""
+        from pytest_smartcar.transports import install
+
+        if self._active:
+            raise SmartcarUsageError(
+                f"this stub_smartcar() is already active (started at {self.origin}); "
+                "stop it first, or open a second stub_smartcar()"
+            )
         with self._lock:
             self.calls.clear()
             self.unmatched.clear()
             for stub in self.stubs:
                 stub.calls.clear()
-        router = respx.MockRouter(assert_all_called=False, assert_all_mocked=False)
-        router.add(_EngineRoute(self))
-        router.start()
-        self._router = router
-        from pytest_smartcar import bridge
-
-        self._bridge = bridge.activate(self)
+        self.origin = _origin()
+        self.started_in = guard.settings.scope
+        self._started = time.monotonic()
+        install.acquire()
+        self._active = True
+        guard.push(self)
         return self
 
     def stop(self) -> None:
-        """Stop intercepting (idempotent); does not verify."""
-        if self._bridge is not None:
-            self._bridge()
-            self._bridge = None
-        if self._router is not None:
-            self._router.stop(quiet=True)
-            self._router = None
+        """Stop answering (idempotent); does not verify."""
+        from pytest_smartcar.transports import install
+
+        if not self._active:
+            return
+        self._active = False
+        guard.pop(self)
+        install.release()
 
     def __enter__(self) -> SmartcarStub:
         return self.start()
@@ -700,22 +534,9 @@ class SmartcarStub:
 
         return wrapper  # type: ignore[return-value]
 
-
-class _EngineRoute(respx.Route):
-    """The one respx route of an engine: it asks the engine directly.
-
-    A callable ``side_effect`` would do, but respx inspects its signature on every
-    request; this keeps the per-request cost close to a bare respx route.
-    """
-
-    def __init__(self, engine: SmartcarStub) -> None:
-        super().__init__()
-        self._engine = engine
-
-    def match(self, request: httpx.Request) -> httpx.Response | httpx.Request:
-        __tracebackhide__ = True
-        response = self._engine.handle(request)
-        return request if response is None else response  # the request itself: pass through
+    def __repr__(self) -> str:
+        state = f"active since {self.origin}" if self._active else "inactive"
+        return f"<SmartcarStub {self.name} {state}, {len(self.stubs)} stubs>"
 
 
 def stub_smartcar(
@@ -729,10 +550,12 @@ def stub_smartcar(
     """Stub Smartcar's hosts: ``with stub_smartcar() as stub: stub.serve("VEHICLE_STATE:ASLEEP")``.
 
     With a ready ``httpx.Response`` (e.g. ``case.response`` from ``error_cases()``) every
-    Smartcar request gets a copy of it. On a clean exit, a stub never requested fails
-    (``assert_all_requested=False`` turns that off); an exception from the body is
-    never masked.
+    Smartcar request gets a copy of it. Inside another active engine it answers first and
+    the outer engine still answers what it does not. On a clean exit, a stub never
+    requested fails (``assert_all_requested=False`` turns that off); an exception from
+    the body is never masked.
     """
+    __tracebackhide__ = True
     return SmartcarStub(
         response,
         app_name=app_name,
@@ -740,100 +563,3 @@ def stub_smartcar(
         block_unmatched=block_unmatched,
         assert_all_requested=assert_all_requested,
     )
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-_SUCCESS_HEADERS = {"SC-Unit-System": "metric", "SC-Data-Age": "2026-01-01T00:00:00.000Z"}
-
-
-def _copy(response: httpx.Response) -> httpx.Response:
-    """A fresh copy, since a served response is consumed by the client."""
-    if not hasattr(response, "_content"):
-        response.read()
-    ext = {k: v for k, v in response.extensions.items() if k == "reason_phrase"}
-    return httpx.Response(
-        response.status_code, headers=response.headers.raw, content=response.content, extensions=ext
-    )
-
-
-def _call_key(outcome: Outcome) -> str:
-    if outcome.spec is not None:
-        return outcome.spec.key
-    return SUCCESS if outcome.kind == "success" else outcome.label
-
-
-def _form_value(content: bytes, spec: OAuthErrorSpec) -> str | None:
-    """The bad code or refresh token from a token request, for the OAuth description."""
-    field_name = {"invalid_code": "code", "invalid_refresh_token": "refresh_token"}.get(spec.name)
-    if field_name is None:
-        return None
-    try:
-        values = parse_qs(content.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None
-    found = values.get(field_name)
-    return found[0] if found else None
-
-
-def _strings(name: str, value: str | Iterable[str] | None) -> frozenset[str] | None:
-    __tracebackhide__ = True
-    if value is None:
-        return None
-    items = [value] if isinstance(value, str) else value
-    try:
-        out = frozenset(items)
-    except TypeError:
-        raise SmartcarUsageError(
-            f"{name}= takes a string or a list of strings, got {value!r}"
-        ) from None
-    if not out or not all(isinstance(v, str) for v in out):
-        raise SmartcarUsageError(f"{name}= takes a string or a list of strings, got {value!r}")
-    return out
-
-
-def _methods(value: str | Iterable[str] | None) -> frozenset[str] | None:
-    __tracebackhide__ = True
-    names = _strings("method", value)
-    if names is None:
-        return None
-    upper = frozenset(n.upper() for n in names)
-    bad = sorted(upper - set(METHODS))
-    if bad:
-        raise SmartcarUsageError(f"method={bad[0]!r} is not one of {', '.join(METHODS)}")
-    return upper
-
-
-def _check_conflicts(
-    endpoint: object,
-    endpoints: frozenset[ep.Endpoint],
-    methods: frozenset[str] | None,
-    options: Mapping[str, Any],
-) -> None:
-    """Refuse argument combinations that could never answer a request."""
-    __tracebackhide__ = True
-    if methods is not None and not any(e.method in methods for e in endpoints):
-        have = sorted({e.method for e in endpoints})
-        raise SmartcarUsageError(
-            f"method={'/'.join(sorted(methods))} conflicts with endpoint={endpoint!r}: "
-            f"those endpoints answer {'/'.join(have)} only"
-        )
-    batch_options = options["batch_paths"] is not None or options["batch_whole"]
-    if batch_options and not any(e.name == "batch" for e in endpoints):
-        raise SmartcarUsageError(
-            f"batch_paths=/batch_whole= only apply to the batch endpoint, but endpoint="
-            f"{endpoint!r} does not include it; add endpoint='batch'"
-        )
-    if options["batch_paths"] is not None and options["batch_whole"]:
-        raise SmartcarUsageError(
-            "batch_paths= and batch_whole=True conflict: batch_whole fails the whole call, "
-            "batch_paths chooses the items that fail inside a 200"
-        )
-
-
-def _endpoint_label(value: str | Iterable[str] | None) -> str:
-    if value is None:
-        return "every vehicle endpoint"
-    if isinstance(value, str):
-        return value
-    return ", ".join(str(v) for v in value)

@@ -21,3 +21,7 @@ class UnmatchedSmartcarRequest(SmartcarStubError, AssertionError):
 
 class UnrequestedSmartcarStub(SmartcarStubError, AssertionError):
     """A stub was declared but the code under test never made the request it answers."""
+
+
+class SmartcarStubLeakWarning(UserWarning):
+    """A ``stub_smartcar()`` was started and never stopped; the plugin stopped it."""

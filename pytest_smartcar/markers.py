@@ -183,16 +183,13 @@ def check_selects(selects: Sequence[str]) -> None:
 
 
 def _check_serve_args(key: str, kwargs: dict[str, Any]) -> None:
-    """Catch wrong serve() arguments at collection with the engine's own messages: a dry
-    run of ``serve()`` on a stub that is never started (so the checks live in one place).
-    The engine is imported here only because a test about to run needs it anyway."""
-    from pytest_smartcar.engine import SmartcarStub
+    """Catch wrong serve() arguments at collection with the engine's own checks (one
+    place for them), without importing the engine or any HTTP client."""
+    from pytest_smartcar.serving import check_serve_arguments
 
     try:
-        SmartcarStub().serve(key, **kwargs)
+        check_serve_arguments(key, **kwargs)
     except SmartcarUsageError as exc:
-        raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
-    except TypeError as exc:  # a keyword the engine does not take: listed in ALL_ARGS
         raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
 
 

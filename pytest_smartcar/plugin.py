@@ -14,6 +14,7 @@ import pytest
 
 from pytest_smartcar import _recording, markers, report
 from pytest_smartcar._keys import (
+    GUARD_KEY,
     PLANS_KEY,
     SERVED_PROPERTY,
     STUB_KEY,
@@ -21,8 +22,8 @@ from pytest_smartcar._keys import (
 )
 from pytest_smartcar.errors import (
     SmartcarStubError,
+    SmartcarStubLeakWarning,
     SmartcarUsageError,
-    UnmatchedSmartcarRequest,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +66,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
+    group.addoption(
+        "--smartcar-allow-network",
+        dest="smartcar_allow_network",
+        action="store_true",
+        default=False,
+        help="let Smartcar requests that no stub answers reach the real API, instead of "
+        "failing them (ini: smartcar_allow_network).",
+    )
+    parser.addini(
+        "smartcar_allow_network",
+        "let Smartcar requests that no stub answers reach the real API",
+        type="bool",
+        default=False,
+    )
     report.add_report_options(group, parser)
 
 
@@ -79,6 +94,69 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
     config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
     report.register(config)
+    _start_guard(config)
+
+
+def _start_guard(config: pytest.Config) -> None:
+    """From here to the end of the session, every Smartcar request is answered or refused."""
+    from pytest_smartcar.transports import guard, install
+
+    guard.settings.guarding = True
+    guard.settings.allow_network = bool(
+        config.getoption("smartcar_allow_network") or config.getini("smartcar_allow_network")
+    )
+    guard.settings.scope = ("session", "")
+    install.acquire()
+    config.stash[GUARD_KEY] = True
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.stash.get(GUARD_KEY, False):
+        from pytest_smartcar.transports import guard, install
+
+        del config.stash[GUARD_KEY]
+        _stop_leaked(guard.engines(), "the end of the session")
+        install.release()
+        guard.settings.guarding = False
+        guard.settings.allow_network = False
+        guard.settings.scope = None
+
+
+def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
+    """Stop engines nobody stopped, and say where each was started (the warning points
+    at that line)."""
+    import warnings
+
+    for engine in reversed(engines):
+        engine.stop()
+        where = engine.origin or "an unknown place"
+        filename, _, line = where.rpartition(":")
+        warnings.warn_explicit(
+            SmartcarStubLeakWarning(
+                f"pytest-smartcar: a stub_smartcar() started at {where} was still active at "
+                f"{when}; it was stopped now, so it answers no later test. Use 'with "
+                "stub_smartcar() as stub:' or call stub.stop() (in a fixture, after its yield)."
+            ),
+            SmartcarStubLeakWarning,
+            filename or where,
+            int(line) if line.isdigit() else 0,
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    # An engine started by a fixture belongs to the fixture's scope: a module-scoped one
+    # may outlive the test that set it up, a function-scoped one may not.
+    from pytest_smartcar.transports import guard
+
+    previous = guard.settings.scope
+    guard.settings.scope = (fixturedef.scope, request.node.nodeid)
+    try:
+        return (yield)
+    finally:
+        guard.settings.scope = previous
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -173,21 +251,23 @@ def smartcar_connect_error(request: pytest.FixtureRequest) -> ConnectError:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     # Verify stubs only when the test itself passed, and inside the call phase, so a
-    # leftover stub fails the test once (FAILED) instead of adding a teardown ERROR.
-    stub = item.stash.get(STUB_KEY, None)
-    problem: str | None = None
+    # leftover stub fails the test once (FAILED) instead of adding a teardown ERROR. The
+    # failure is raised, not pytest.fail()ed, so xfail(raises=...) sees our exception.
+    from pytest_smartcar.transports import guard
+
+    previous = guard.settings.scope
+    guard.settings.scope = ("function", item.nodeid)
     try:
         result = yield from _recorded(item)
-    except UnmatchedSmartcarRequest as exc:
-        # Our message says everything; the httpx/respx frames under it would only hide it.
-        problem = str(exc)
-    if problem is None and stub is not None:
+    finally:
+        guard.settings.scope = previous
+    stub = item.stash.get(STUB_KEY, None)
+    if stub is not None:
         try:
             stub.verify()
         except SmartcarStubError as exc:
-            problem = str(exc)
-    if problem is not None:
-        pytest.fail(problem, pytrace=False)
+            exc.__smartcar_message_only__ = True  # type: ignore[attr-defined]
+            raise exc.with_traceback(None) from None
     return result
 
 
@@ -202,6 +282,9 @@ def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
+    from pytest_smartcar import _tb
+
+    _tb.forget_secrets()
     return (yield from _recorded(item))
 
 
@@ -213,23 +296,27 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
         # Its requests and responses are in the reports now; don't keep them all session.
         if STUB_KEY in item.stash:
             del item.stash[STUB_KEY]
+        from pytest_smartcar.transports import guard
+
+        leaked = [e for e in guard.engines() if e.started_in == ("function", item.nodeid)]
+        if leaked:
+            _stop_leaked(leaked, f"the end of {item.nodeid}")
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     rep = yield
+    from pytest_smartcar import _tb
+
     excinfo = call.excinfo
-    if (
-        rep.when != "call"
-        and excinfo is not None
-        and excinfo.errisinstance(UnmatchedSmartcarRequest)
-    ):
-        # In a fixture's setup or teardown: our message, not respx's frames around it.
-        rep.longrepr = str(excinfo.value)
+    if excinfo is not None and excinfo.errisinstance(SmartcarStubError) and rep.failed:
+        _tb.point_at_the_app(item, excinfo, rep)
     if rep.when == "call" and rep.failed:
         stub = item.stash.get(STUB_KEY, None)
         if stub is not None:
             rep.sections.append(
                 ("smartcar: what the code under test received", stub.describe_calls())
             )
+    if rep.failed or rep.sections:
+        _tb.redact_report(rep)
     return rep

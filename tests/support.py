@@ -8,7 +8,12 @@ import importlib
 #: each inner run would import httpx, respx and requests again (~0.3 s a run).
 WARM = [
     importlib.import_module(m)
-    for m in ("pytest_smartcar._fixture", "pytest_smartcar.bridge", "requests")
+    for m in (
+        "pytest_smartcar._fixture",
+        "httpx",
+        "requests",
+        "pytest_smartcar.transports.requests",
+    )
 ]
 #: Inner runs: order as written, and no hypothesis plugin (its terminal summary imports
 #: hypothesis, which pytester unloads again after every in-process run: ~0.5 s each).
@@ -18,10 +23,12 @@ INNER = ("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispyte
 UNMATCHED_NO_STUB = [
     "pytest-smartcar: no stub answers GET "
     "https://api.smartcar.com/v2.0/vehicles/abc/odometer (endpoint odometer).",
-    "No stub is active: nothing was served yet.",
+    "Nothing is served yet: no serve() call or marker declared a stub.",
     "The request was not sent to the network. To answer it, serve an error "
     '(smartcar_error.serve("KEY", endpoint="odometer")) or a success '
     '(smartcar_error.succeed(endpoint="odometer")).',
+    "To let unanswered Smartcar requests reach the real API on purpose, run with "
+    "--smartcar-allow-network (ini: smartcar_allow_network = true).",
 ]
 
 #: SmartcarError fields an ErrorCase.expected may claim besides status, type and code.
@@ -35,3 +42,9 @@ CLAIMED = (
     "detail",
     "retry_after",
 )
+
+
+def shown(lines: list[str]) -> list[str]:
+    """Message lines as the failure report shows them: after pytest's ``E`` column and, on
+    the first line, the exception's name."""
+    return ["*" + line for line in lines]

@@ -134,7 +134,7 @@ def test_unmatched_smartcar_request_is_never_sent(client: Transport) -> None:
         with pytest.raises(UnmatchedSmartcarRequest, match="caught this error"):
             stub.verify()
         stub.unmatched.clear()
-    assert "No stub is active" in _message(info.value)
+    assert "Nothing is served yet" in _message(info.value)
 
 
 def test_strictness_is_reported_on_exit(client: Transport) -> None:

@@ -204,8 +204,9 @@ COLLECTION_ERRORS = [
     ),
     pytest.param(
         '"VEHICLE_STATE:ASLEEP", times=1, then="nope"',
-        "@pytest.mark.smartcar_error: then='nope': unknown Smartcar error 'nope': *; faults are "
-        "timeout, connect_error, gateway_502, gateway_504 and 'success' answers 200",
+        "@pytest.mark.smartcar_error: then='nope': unknown Smartcar error 'nope': *; then= also "
+        "takes faults (timeout, connect_error, disconnect, gateway_502, gateway_504) and "
+        "'success' (a realistic 200)",
         id="then-unknown",
     ),
     pytest.param(
@@ -398,15 +399,15 @@ FIXTURE_CALLS = [
     pytest.param(
         'smartcar_error.serve("VEHICLE_STATE:ASLEP")',
         "error='VEHICLE_STATE:ASLEP': unknown Smartcar error 'VEHICLE_STATE:ASLEP': did you "
-        "mean VEHICLE_STATE:ASLEEP or *?; faults are timeout, connect_error, gateway_502, "
-        "gateway_504 and 'success' answers 200",
+        "mean VEHICLE_STATE:ASLEEP or *?; error= also takes faults (timeout, connect_error, "
+        "disconnect, gateway_502, gateway_504) and 'success' (a realistic 200)",
         id="unknown-key",
     ),
     pytest.param(
         "smartcar_error.serve(42)",
-        "error= takes a catalog key like 'VEHICLE_STATE:ASLEEP', an ErrorSpec, a fault "
-        "(timeout, connect_error, gateway_502, gateway_504), 'success', a success body (dict) "
-        "or an httpx.Response; got 42",
+        "error= takes a catalog key like 'VEHICLE_STATE:ASLEEP', an ErrorSpec, faults "
+        "(timeout, connect_error, disconnect, gateway_502, gateway_504) and 'success' (a "
+        "realistic 200), a success body (dict) or an httpx.Response; got 42",
         id="wrong-type",
     ),
     pytest.param(

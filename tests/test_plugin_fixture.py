@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import INNER, UNMATCHED_NO_STUB
+from tests.support import INNER, UNMATCHED_NO_STUB, shown
 
 SECTION = "*smartcar: what the code under test received*"
 
@@ -38,7 +38,7 @@ def test_bare_fixture_serves_nothing_and_fails_the_request_with_the_listing(
     result = run(pytester)
     result.assert_outcomes(failed=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(UNMATCHED_NO_STUB, consecutive=True)
+    result.stdout.fnmatch_lines(shown(UNMATCHED_NO_STUB), consecutive=True)
     # Our message replaces the httpx/respx frames: no traceback into the libraries.
     result.stdout.no_fnmatch_line("*/respx/*")
     result.stdout.no_fnmatch_line("*/httpx/*")
@@ -67,7 +67,7 @@ def test_bare_fixture_guards_every_smartcar_host(
     )
     result = run(pytester)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([f"pytest-smartcar: no stub answers GET *({what}*"])
+    result.stdout.fnmatch_lines([f"*pytest-smartcar: no stub answers GET *({what}*"])
 
 
 def test_bare_fixture_guards_the_auth_host_for_post(pytester: pytest.Pytester) -> None:
@@ -83,7 +83,7 @@ def test_bare_fixture_guards_the_auth_host_for_post(pytester: pytest.Pytester) -
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "pytest-smartcar: no stub answers POST https://auth.smartcar.com/oauth/token "
+            "*pytest-smartcar: no stub answers POST https://auth.smartcar.com/oauth/token "
             "(endpoint token).",
             '*smartcar_error.serve("KEY", endpoint="token")*',
         ]
@@ -168,10 +168,10 @@ def test_unmatched_request_lists_active_stubs_the_same_with_and_without_marker(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "pytest-smartcar: no stub answers GET "
+            "*pytest-smartcar: no stub answers GET "
             "https://api.smartcar.com/v2.0/vehicles/abc/odometer (endpoint odometer).",
-            "Active stubs, newest first, and why each did not match:",
-            "  - VEHICLE_STATE:ASLEEP (409) on lock: endpoint odometer is not among lock",
+            "*Active stubs, newest first, and why each did not match:",
+            "*  - VEHICLE_STATE:ASLEEP (409) on lock: endpoint odometer is not among lock",
         ],
         consecutive=True,
     )
@@ -384,7 +384,7 @@ def test_unmatched_request_in_a_fixture_gets_the_same_clean_message(
     )
     result = run(pytester)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(UNMATCHED_NO_STUB, consecutive=True)
+    result.stdout.fnmatch_lines(shown(UNMATCHED_NO_STUB), consecutive=True)
     result.stdout.no_fnmatch_line("*SideEffectError*")
     result.stdout.no_fnmatch_line("*/respx/*")
     result.stdout.no_fnmatch_line("*/httpx/*")
@@ -477,12 +477,12 @@ def test_credentials_are_redacted_in_the_report(pytester: pytest.Pytester) -> No
     assert "TOPSECRET" not in result.stdout.str()
     result.stdout.re_match_lines(
         [
-            r"    > authorization: \[redacted\]",
-            r"    > cookie: \[redacted\]",
-            r"    > proxy-authorization: \[redacted\]",
+            r"    > Authorization: \[redacted\]",
+            r"    > Cookie: \[redacted\]",
+            r"    > Proxy-Authorization: \[redacted\]",
         ]
     )
-    result.stdout.fnmatch_lines(["    > x-visible: shown-value"])
+    result.stdout.fnmatch_lines(["    > X-Visible: shown-value"])
     # Both requests (httpx and requests) are listed, both redacted.
     assert result.stdout.str().lower().count("> authorization: [redacted]") == 2
 

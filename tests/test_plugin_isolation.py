@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_smartcar.catalog import select
-from tests.support import INNER
+from tests.support import INNER, shown
 from tests.support import UNMATCHED_NO_STUB as UNMATCHED
 
 # A conftest for inner runs: ``--reverse`` runs the tests backwards, and ``reached_network``
@@ -54,9 +54,10 @@ ODOMETER = "https://api.smartcar.com/v2.0/vehicles/abc/odometer"
 
 
 def test_0_no_stub_before(reached_network):
-    with pytest.raises(httpx.ConnectError, match="reached the socket layer"):
+    # Outside any stub the guard refuses, before DNS: the sentinel is never reached.
+    with pytest.raises(AssertionError, match="No stub is active"):
         httpx.get(ODOMETER)
-    with pytest.raises(requests.ConnectionError, match="reached the socket layer"):
+    with pytest.raises(AssertionError, match="No stub is active"):
         requests.get(ODOMETER)
 
 
@@ -83,9 +84,9 @@ def test_4_unrequested(smartcar_error):
 
 
 def test_5_no_stub_after(reached_network):
-    with pytest.raises(httpx.ConnectError, match="reached the socket layer"):
+    with pytest.raises(AssertionError, match="No stub is active"):
         httpx.get(ODOMETER)
-    with pytest.raises(requests.ConnectionError, match="reached the socket layer"):
+    with pytest.raises(AssertionError, match="No stub is active"):
         requests.get(ODOMETER)
 
 
@@ -106,7 +107,7 @@ def test_7_parametrized_cases_do_not_share_calls(smartcar_error):
 
 def test_8_marker_of_another_test_does_not_apply(smartcar_error):
     assert smartcar_error.stubs == []
-    with pytest.raises(AssertionError, match="No stub is active"):
+    with pytest.raises(AssertionError, match="Nothing is served yet"):
         httpx.get(ODOMETER)
     smartcar_error.unmatched.clear()  # handled: the test passes
 """
@@ -163,7 +164,8 @@ def test_unstubbed_request_opens_no_socket(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2, failed=2)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     for name in ("test_unstubbed_httpx", "test_unstubbed_requests"):
-        result.stdout.fnmatch_lines([f"*_ {name} _*", *UNMATCHED], consecutive=True)
+        result.stdout.fnmatch_lines([f"*_ {name} _*"])
+        result.stdout.fnmatch_lines(shown(UNMATCHED), consecutive=True)
     # Our message, not pytest-socket's: the request never got near a socket. (Only the
     # control test may show up in pytest-socket's warnings: it is blocked on purpose.)
     out = result.stdout.str()
@@ -273,7 +275,7 @@ def test_representative_suite_under_xdist_and_randomly(
             "  - VEHICLE_STATE:ASLEEP (409) on odometer",
         ]
     )
-    result.stdout.fnmatch_lines([*UNMATCHED[:1]])
+    result.stdout.fnmatch_lines(shown(UNMATCHED[:1]))
     result.stdout.fnmatch_lines(["E       AssertionError: the app expected success"])
     result.stdout.fnmatch_lines(
         [

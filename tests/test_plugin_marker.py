@@ -313,9 +313,9 @@ def test_single_endpoint_from_list_or_glob_is_still_restricted(
     result.stdout.fnmatch_lines(
         [
             "*_ test_one_item_list _*",
-            "  - VEHICLE_STATE:DOOR_OPEN (409) on lock: endpoint odometer is not among lock",
+            "*  - VEHICLE_STATE:DOOR_OPEN (409) on lock: endpoint odometer is not among lock",
             "*_ test_glob_matching_one _*",
-            "  - VEHICLE_STATE:DOOR_OPEN (409) on odom*: endpoint battery is not among *",
+            "*  - VEHICLE_STATE:DOOR_OPEN (409) on odom*: endpoint battery is not among *",
         ]
     )
 

@@ -1,0 +1,136 @@
+"""Failure reports as users should read them: the app's frame, our message, no secrets.
+
+Two jobs on a finished ``TestReport``:
+
+- a refused Smartcar request (``UnmatchedSmartcarRequest``) is shown at the line of the
+  user's code that made it, with the HTTP clients' and our own frames left out; a
+  failure our checks raise at the end of a test (a swallowed refusal, a stub never
+  requested) is shown as its message alone;
+- every text of the report (traceback lines, the frames' arguments and locals, the crash
+  message, captured output) has the credentials of this test's Smartcar requests
+  replaced, so neither the terminal nor junitxml shows a token, a client secret or an
+  authorization code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+import pytest
+
+from pytest_smartcar.redact import redact_text, secrets_in
+
+__all__ = ["forget_secrets", "point_at_the_app", "redact_report"]
+
+#: Frames from these packages are plumbing between the user's call and our refusal.
+_PLUMBING = (
+    "httpx",
+    "httpcore",
+    "requests",
+    "urllib3",
+    "aiohttp",
+    "anyio",
+    "asyncio",
+    "concurrent",
+    "pytest_smartcar",
+)
+
+
+def _plumbing_dirs() -> tuple[str, ...]:
+    """The folders of the plumbing packages imported so far."""
+    import sys
+
+    dirs = []
+    for name in _PLUMBING:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path:
+            dirs.append(os.path.dirname(path) + os.sep)
+    return tuple(dirs)
+
+
+def point_at_the_app(
+    item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException], rep: Any
+) -> None:
+    """Show our failure at the user's frame, or as its message alone when it has none."""
+    value = excinfo.value
+    dirs = _plumbing_dirs()
+    if getattr(value, "__smartcar_message_only__", False) or not any(
+        not str(e.path).startswith(dirs) for e in excinfo.traceback
+    ):
+        rep.longrepr = excinfo.getrepr(style="value")
+        _headline(rep, value)
+        return
+    original = getattr(item, "_traceback_filter", None)
+    if original is None:
+        return
+
+    def without_plumbing(info: pytest.ExceptionInfo[BaseException]) -> Any:
+        entries = original(info)
+        kept = [e for e in entries if not str(e.path).startswith(dirs)]
+        return type(entries)(kept) if kept else entries
+
+    # pytest's own filter (cut at the test function, __tracebackhide__), then ours on top;
+    # --fulltrace still shows everything.
+    setattr(item, "_traceback_filter", without_plumbing)  # noqa: B010 (an instance override)
+    try:
+        if rep.when == "call":
+            rep.longrepr = item.repr_failure(excinfo)
+        else:
+            style = item.config.getoption("tbstyle", "auto")
+            rep.longrepr = item._repr_failure_py(excinfo, style=style)
+    except Exception:  # never lose the failure over its presentation
+        rep.longrepr = str(value)
+    finally:
+        delattr(item, "_traceback_filter")
+    _headline(rep, value)
+
+
+def _headline(rep: Any, value: BaseException) -> None:
+    """The short test summary shows what went wrong first, not our exception's class."""
+    crash = getattr(rep.longrepr, "reprcrash", None)
+    lines = str(value).splitlines()
+    if crash is not None and lines:
+        crash.message = lines[0].removeprefix("pytest-smartcar: ")
+
+
+def forget_secrets() -> None:
+    """A new test starts: the secrets of the last one are no longer needed."""
+    from pytest_smartcar.transports import guard
+
+    guard.seen.clear()
+
+
+def _secrets() -> set[str]:
+    from pytest_smartcar.transports import guard
+
+    found: set[str] = set()
+    for request in list(guard.seen):
+        found |= secrets_in(request.headers, request.body)
+    return found
+
+
+def redact_report(rep: Any) -> None:
+    """Replace this test's credentials everywhere in ``rep``."""
+    secrets = _secrets()
+    if rep.longrepr is not None:
+        rep.longrepr = _walk(rep.longrepr, secrets)
+    rep.sections = [(title, redact_text(text, secrets)) for title, text in rep.sections]
+
+
+def _walk(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    if isinstance(value, list):
+        return [_walk(v, secrets) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_walk(v, secrets) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = _walk(old, secrets)
+            if new is not old:
+                object.__setattr__(value, f.name, new)
+        return value
+    return value
