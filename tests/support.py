@@ -17,7 +17,18 @@ WARM = [
 ]
 #: Inner runs: order as written, and no hypothesis plugin (its terminal summary imports
 #: hypothesis, which pytester unloads again after every in-process run: ~0.5 s each).
-INNER = ("-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+#: pytest-asyncio is off too: without an ini of its own an inner run would warn about its
+#: loop scope; the tests about asyncio apps turn it on with that ini.
+INNER = (
+    "-p",
+    "no:randomly",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:hypothesispytest",
+    "-p",
+    "no:asyncio",
+)
 
 #: The engine's message for GET .../vehicles/abc/odometer when nothing is served.
 UNMATCHED_NO_STUB = [
