@@ -1,0 +1,94 @@
+"""The retry contract's pytest face: the ini keys, the option and the marker, read once.
+
+``smartcar_retry_contract`` (or ``--smartcar-retry-contract``) checks the contract at the
+end of every test that uses the ``smartcar_error`` fixture; ``smartcar_retry_max_attempts``
+and ``smartcar_retry_ignore`` set its bound and the rules it skips. The marker
+``@pytest.mark.smartcar_retry_contract(max_attempts=3, ignore=[...])`` turns the check on
+for a test, module or class (``smartcar_retry_contract(False)`` turns it off); the
+closest marker wins, and what it leaves out comes from the ini.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from pytest_smartcar.contract import DEFAULT_MAX_ATTEMPTS, _check_max, check_rules
+from pytest_smartcar.errors import SmartcarUsageError
+
+MARKER = "smartcar_retry_contract"
+MARKER_SIGNATURE = (
+    f"{MARKER}(enabled=True, *, max_attempts=None, ignore=()): check Smartcar's retry "
+    "contract on the smartcar_error fixture when the test ends (max_attempts, rules to skip)"
+)
+
+
+@dataclass(frozen=True)
+class ContractSettings:
+    enabled: bool
+    max_attempts: int | None
+    ignore: frozenset[str]
+
+
+def from_config(config: pytest.Config) -> ContractSettings:
+    """The session-wide settings; bad values raise ``SmartcarUsageError``."""
+    enabled = bool(config.getoption("smartcar_retry_contract") or config.getini(MARKER))
+    raw = str(config.getini("smartcar_retry_max_attempts")).strip()
+    if raw.lower() in ("none", "off"):
+        bound = None
+    elif raw.isdigit():
+        bound = _check_max(int(raw))
+    else:
+        raise SmartcarUsageError(
+            f"smartcar_retry_max_attempts = {raw!r}: write a whole number >= 1 or 'none'"
+        )
+    ignore = check_rules(config.getini("smartcar_retry_ignore"))
+    return ContractSettings(enabled, bound, ignore)
+
+
+def for_item(item: pytest.Item, base: ContractSettings) -> ContractSettings:
+    """The settings for one test: its closest marker over the session's."""
+    marker = item.get_closest_marker(MARKER)
+    if marker is None:
+        return base
+    if len(marker.args) > 1 or set(marker.kwargs) - {"enabled", "max_attempts", "ignore"}:
+        raise SmartcarUsageError(
+            f"@pytest.mark.{MARKER} takes (enabled=True, *, max_attempts=..., ignore=[...]), "
+            f"got args={marker.args!r} kwargs={marker.kwargs!r}"
+        )
+    enabled = marker.kwargs.get("enabled", marker.args[0] if marker.args else True)
+    if not isinstance(enabled, bool):
+        raise SmartcarUsageError(f"@pytest.mark.{MARKER}({enabled!r}): write True or False")
+    bound = _check_max(marker.kwargs.get("max_attempts", base.max_attempts))
+    ignore = check_rules(marker.kwargs["ignore"]) if "ignore" in marker.kwargs else base.ignore
+    return ContractSettings(enabled, bound, ignore)
+
+
+def add_options(group: pytest.OptionGroup, parser: pytest.Parser) -> None:
+    group.addoption(
+        "--smartcar-retry-contract",
+        dest="smartcar_retry_contract",
+        action="store_true",
+        default=False,
+        help="check Smartcar's retry contract at the end of every test that uses the "
+        "smartcar_error fixture (ini: smartcar_retry_contract).",
+    )
+    parser.addini(
+        MARKER,
+        "check Smartcar's retry contract at the end of every smartcar_error test",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "smartcar_retry_max_attempts",
+        "the retry contract's bound on attempts at one request in a row ('none': no bound)",
+        default=str(DEFAULT_MAX_ATTEMPTS),
+    )
+    parser.addini(
+        "smartcar_retry_ignore",
+        "retry contract rules not to check (retry_after, retry_later_wait, not_retryable, "
+        "max_attempts)",
+        type="args",
+        default=[],
+    )
