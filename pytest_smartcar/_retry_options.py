@@ -2,7 +2,8 @@
 
 ``smartcar_retry_contract`` (or ``--smartcar-retry-contract``) checks the contract at the
 end of every test that uses the ``smartcar_error`` fixture; ``smartcar_retry_max_attempts``
-and ``smartcar_retry_ignore`` set its bound and the rules it skips. The marker
+and ``smartcar_retry_ignore`` (options ``--smartcar-retry-max-attempts``,
+``--smartcar-retry-ignore``) set its bound and the rules it skips. The marker
 ``@pytest.mark.smartcar_retry_contract(max_attempts=3, ignore=[...])`` turns the check on
 for a test, module or class (``smartcar_retry_contract(False)`` turns it off); the
 closest marker wins, and what it leaves out comes from the ini.
@@ -34,7 +35,8 @@ class ContractSettings:
 def from_config(config: pytest.Config) -> ContractSettings:
     """The session-wide settings; bad values raise ``SmartcarUsageError``."""
     enabled = bool(config.getoption("smartcar_retry_contract") or config.getini(MARKER))
-    raw = str(config.getini("smartcar_retry_max_attempts")).strip()
+    raw = config.getoption("smartcar_retry_max_attempts")
+    raw = str(raw if raw is not None else config.getini("smartcar_retry_max_attempts")).strip()
     if raw.lower() in ("none", "off"):
         bound = None
     elif raw.isdigit():
@@ -43,7 +45,9 @@ def from_config(config: pytest.Config) -> ContractSettings:
         raise SmartcarUsageError(
             f"smartcar_retry_max_attempts = {raw!r}: write a whole number >= 1 or 'none'"
         )
-    ignore = check_rules(config.getini("smartcar_retry_ignore"))
+    ignore = check_rules(
+        config.getoption("smartcar_retry_ignore") or config.getini("smartcar_retry_ignore")
+    )
     return ContractSettings(enabled, bound, ignore)
 
 
@@ -73,6 +77,21 @@ def add_options(group: pytest.OptionGroup, parser: pytest.Parser) -> None:
         default=False,
         help="check Smartcar's retry contract at the end of every test that uses the "
         "smartcar_error fixture (ini: smartcar_retry_contract).",
+    )
+    group.addoption(
+        "--smartcar-retry-max-attempts",
+        dest="smartcar_retry_max_attempts",
+        metavar="N",
+        help="the retry contract's bound on attempts at one request in a row, or 'none' "
+        f"(default {DEFAULT_MAX_ATTEMPTS}; ini: smartcar_retry_max_attempts).",
+    )
+    group.addoption(
+        "--smartcar-retry-ignore",
+        dest="smartcar_retry_ignore",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="a retry contract rule not to check; repeatable (ini: smartcar_retry_ignore).",
     )
     parser.addini(
         MARKER,

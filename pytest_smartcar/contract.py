@@ -266,8 +266,8 @@ def _message(stub: SmartcarStub, found: Sequence[Violation]) -> str:
             )
         lines.append(f"    The rule: {asks}. See {_PAGE}#{anchor}")
     lines.append(
-        "To switch a rule off: assert_retry_contract(ignore=[...]) with its name, or the ini "
-        "key smartcar_retry_ignore."
+        "To switch a rule off: assert_retry_contract(ignore=[...]) with its name, the ini key "
+        "smartcar_retry_ignore, or @pytest.mark.smartcar_retry_contract(ignore=[...])."
     )
     return "\n".join(lines)
 

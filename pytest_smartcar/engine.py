@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_smartcar import _recording, clock
+from pytest_smartcar import _recording
 from pytest_smartcar import endpoints as ep
 from pytest_smartcar.calls import Call, describe_request, redact_headers
 from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec
@@ -259,7 +259,9 @@ class SmartcarStub:
     def now(self) -> float:
         """The ``at`` of a call made now: the virtual clock's time while one runs, else
         seconds since the engine started."""
-        running = clock.running()
+        from pytest_smartcar.clock import running as running_clock  # as the fixture finds it
+
+        running = running_clock()
         return running.now() if running is not None else time.monotonic() - self._started
 
     # -- answering -----------------------------------------------------------------------

@@ -210,8 +210,8 @@ def test_the_message_names_the_error_the_calls_and_the_fix(http: httpx.Client) -
         f"      call 2 at 1 s: GET {URL} -> success (200)",
         "    The rule: wait at least as long as Retry-After says before repeating the "
         "request. See https://pytest-smartcar.readthedocs.io/en/latest/retries/#rule-retry_after",
-        "To switch a rule off: assert_retry_contract(ignore=[...]) with its name, or the ini "
-        "key smartcar_retry_ignore.",
+        "To switch a rule off: assert_retry_contract(ignore=[...]) with its name, the ini key "
+        "smartcar_retry_ignore, or @pytest.mark.smartcar_retry_contract(ignore=[...]).",
     ]
 
 
@@ -258,13 +258,17 @@ def test_the_contract_is_off_by_default(pytester: pytest.Pytester) -> None:
     pytester.runpytest(*INNER).assert_outcomes(passed=2)
 
 
-def test_ini_bound_and_rules_off(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize("how", ["option", "ini"])
+def test_bound_and_rules_off(pytester: pytest.Pytester, how: str) -> None:
     pytester.makepyfile(HAMMERING)
-    pytester.makeini(
-        "[pytest]\nsmartcar_retry_contract = true\nsmartcar_retry_max_attempts = 2\n"
-        "smartcar_retry_ignore = not_retryable\n"
-    )
-    result = pytester.runpytest(*INNER)
+    args = ["--smartcar-retry-contract"]
+    if how == "ini":
+        pytester.makeini(
+            "[pytest]\nsmartcar_retry_max_attempts = 2\nsmartcar_retry_ignore = not_retryable\n"
+        )
+    else:
+        args += ["--smartcar-retry-max-attempts=2", "--smartcar-retry-ignore=not_retryable"]
+    result = pytester.runpytest(*INNER, *args)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*max_attempts: GET * was attempted 3 times in a row*"])
 
