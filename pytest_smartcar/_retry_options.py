@@ -11,11 +11,11 @@ closest marker wins, and what it leaves out comes from the ini.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
-from pytest_smartcar.contract import DEFAULT_MAX_ATTEMPTS, _check_max, check_rules
 from pytest_smartcar.errors import SmartcarUsageError
 
 MARKER = "smartcar_retry_contract"
@@ -27,28 +27,47 @@ MARKER_SIGNATURE = (
 
 @dataclass(frozen=True)
 class ContractSettings:
+    """Whether to check, and the ``assert_retry_contract()`` arguments that were set
+    (what is not set keeps the contract's defaults)."""
+
     enabled: bool
-    max_attempts: int | None
-    ignore: frozenset[str]
+    arguments: dict[str, Any] = field(default_factory=dict)
 
 
 def from_config(config: pytest.Config) -> ContractSettings:
-    """The session-wide settings; bad values raise ``SmartcarUsageError``."""
+    """The session-wide settings; bad values raise ``SmartcarUsageError``. The contract
+    module is imported only when a value needs checking: not at every pytest start."""
     enabled = bool(config.getoption("smartcar_retry_contract") or config.getini(MARKER))
+    arguments: dict[str, Any] = {}
     raw = config.getoption("smartcar_retry_max_attempts")
     raw = str(raw if raw is not None else config.getini("smartcar_retry_max_attempts")).strip()
-    if raw.lower() in ("none", "off"):
-        bound = None
-    elif raw.isdigit():
-        bound = _check_max(int(raw))
-    else:
-        raise SmartcarUsageError(
-            f"smartcar_retry_max_attempts = {raw!r}: write a whole number >= 1 or 'none'"
-        )
-    ignore = check_rules(
-        config.getoption("smartcar_retry_ignore") or config.getini("smartcar_retry_ignore")
-    )
-    return ContractSettings(enabled, bound, ignore)
+    ignore = config.getoption("smartcar_retry_ignore") or config.getini("smartcar_retry_ignore")
+    if raw:
+        if raw.lower() in ("none", "off"):
+            arguments["max_attempts"] = None
+        elif raw.isdigit():
+            arguments["max_attempts"] = int(raw)
+        else:
+            raise SmartcarUsageError(
+                f"smartcar_retry_max_attempts = {raw!r}: write a whole number >= 1 or 'none'"
+            )
+    if ignore:
+        arguments["ignore"] = ignore
+    return ContractSettings(enabled, _checked(arguments))
+
+
+def _checked(arguments: dict[str, Any]) -> dict[str, Any]:
+    __tracebackhide__ = True
+    if not arguments:
+        return arguments
+    from pytest_smartcar.contract import check_max_attempts, check_rules
+
+    out = dict(arguments)
+    if "max_attempts" in out:
+        out["max_attempts"] = check_max_attempts(out["max_attempts"])
+    if "ignore" in out:
+        out["ignore"] = check_rules(out["ignore"])
+    return out
 
 
 def for_item(item: pytest.Item, base: ContractSettings) -> ContractSettings:
@@ -64,9 +83,8 @@ def for_item(item: pytest.Item, base: ContractSettings) -> ContractSettings:
     enabled = marker.kwargs.get("enabled", marker.args[0] if marker.args else True)
     if not isinstance(enabled, bool):
         raise SmartcarUsageError(f"@pytest.mark.{MARKER}({enabled!r}): write True or False")
-    bound = _check_max(marker.kwargs.get("max_attempts", base.max_attempts))
-    ignore = check_rules(marker.kwargs["ignore"]) if "ignore" in marker.kwargs else base.ignore
-    return ContractSettings(enabled, bound, ignore)
+    own = {k: v for k, v in marker.kwargs.items() if k != "enabled"}
+    return ContractSettings(enabled, {**base.arguments, **_checked(own)})
 
 
 def add_options(group: pytest.OptionGroup, parser: pytest.Parser) -> None:
@@ -83,7 +101,7 @@ def add_options(group: pytest.OptionGroup, parser: pytest.Parser) -> None:
         dest="smartcar_retry_max_attempts",
         metavar="N",
         help="the retry contract's bound on attempts at one request in a row, or 'none' "
-        f"(default {DEFAULT_MAX_ATTEMPTS}; ini: smartcar_retry_max_attempts).",
+        "(default: the contract's, 5; ini: smartcar_retry_max_attempts).",
     )
     group.addoption(
         "--smartcar-retry-ignore",
@@ -102,7 +120,7 @@ def add_options(group: pytest.OptionGroup, parser: pytest.Parser) -> None:
     parser.addini(
         "smartcar_retry_max_attempts",
         "the retry contract's bound on attempts at one request in a row ('none': no bound)",
-        default=str(DEFAULT_MAX_ATTEMPTS),
+        default="",
     )
     parser.addini(
         "smartcar_retry_ignore",

@@ -39,7 +39,14 @@ from pytest_smartcar.parser import SmartcarError, parse_retry_after
 if TYPE_CHECKING:
     from pytest_smartcar.engine import SmartcarStub
 
-__all__ = ["DEFAULT_MAX_ATTEMPTS", "RULES", "RetryContractViolation", "check", "check_rules"]
+__all__ = [
+    "DEFAULT_MAX_ATTEMPTS",
+    "RULES",
+    "RetryContractViolation",
+    "check",
+    "check_max_attempts",
+    "check_rules",
+]
 
 #: Smartcar documents no number; five attempts is lenient enough for the ini-wide check.
 DEFAULT_MAX_ATTEMPTS = 5
@@ -105,7 +112,7 @@ def check_rules(ignore: str | Iterable[str]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _check_max(max_attempts: object) -> int | None:
+def check_max_attempts(max_attempts: object) -> int | None:
     __tracebackhide__ = True
     if max_attempts is None:
         return None
@@ -280,7 +287,7 @@ def check(
 ) -> None:
     """Raise ``RetryContractViolation`` when the calls of ``stub`` break a rule."""
     __tracebackhide__ = True
-    bound = _check_max(max_attempts)
+    bound = check_max_attempts(max_attempts)
     off = check_rules(ignore)
     found = violations(stub, max_attempts=bound, ignore=off)
     if found:

@@ -317,7 +317,7 @@ def _check_contract(item: pytest.Item, stub: SmartcarStub) -> None:
         problem = f"{item.nodeid}: {exc}"
     else:
         if wanted.enabled:
-            stub.assert_retry_contract(max_attempts=wanted.max_attempts, ignore=wanted.ignore)
+            stub.assert_retry_contract(**wanted.arguments)
         return
     pytest.fail(problem, pytrace=False)
 

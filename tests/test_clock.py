@@ -374,3 +374,16 @@ def test_a_leaked_clock_is_stopped_with_a_warning(pytester: pytest.Pytester) -> 
     result = pytester.runpytest(*INNER, "-W", "default")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*virtual_clock() started in *test_leaks was still running*"])
+
+
+def test_plugin_start_up_loads_neither_the_clock_nor_the_contract() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, pytest_smartcar.plugin\nprint(' '.join(sys.modules))"
+    names = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert not {"asyncio", "pytest_smartcar.clock", "pytest_smartcar.contract"} & names
