@@ -25,6 +25,7 @@ from pytest_smartcar import _recording
 from pytest_smartcar import endpoints as ep
 from pytest_smartcar.calls import Call, describe_request, redact_headers
 from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec
+from pytest_smartcar.contract import DEFAULT_MAX_ATTEMPTS
 from pytest_smartcar.errors import (
     SmartcarUsageError,
     UnmatchedSmartcarRequest,
@@ -120,6 +121,9 @@ class SmartcarStub:
         self._lock = threading.Lock()
         self._active = False
         self._started = 0.0
+        #: How many calls had been made at each ``reauth_redirect()`` (the contract's
+        #: evidence of a re-authentication).
+        self._reauths: list[int] = []
         if response is not None:
             outcome = as_outcome(response, "response")
             if outcome.kind != "response":
@@ -200,6 +204,26 @@ class SmartcarStub:
         self._add(stub)
         return stub
 
+    def serve_sequence(
+        self,
+        sequence: object,
+        /,
+        *,
+        endpoint: str | Iterable[str] | None = None,
+        method: str | Iterable[str] | None = None,
+        vehicle_id: str | Iterable[str] | None = None,
+        optional: bool = False,
+    ) -> list[ServedStub]:
+        """Serve an ``error_sequences()`` draw (or its words, or a list of outcomes) in
+        order to matching requests; after the last outcome, the last repeats."""
+        __tracebackhide__ = True
+        from pytest_smartcar.sequences import serve_sequence
+
+        return serve_sequence(
+            self, sequence, endpoint=endpoint, method=method, vehicle_id=vehicle_id,
+            optional=optional,
+        )  # fmt: skip
+
     def succeed(
         self, body: Any = None, /, *, endpoint: str | Iterable[str] | None = None, **kw: Any
     ) -> ServedStub:
@@ -233,8 +257,12 @@ class SmartcarStub:
         return self._active
 
     def now(self) -> float:
-        """Seconds since the engine started: the ``at`` of a call made now."""
-        return time.monotonic() - self._started
+        """The ``at`` of a call made now: the virtual clock's time while one runs, else
+        seconds since the engine started."""
+        from pytest_smartcar.clock import running as running_clock  # as the fixture finds it
+
+        running = running_clock()
+        return running.now() if running is not None else time.monotonic() - self._started
 
     # -- answering -----------------------------------------------------------------------
 
@@ -425,6 +453,7 @@ class SmartcarStub:
                 url = SmartcarError.from_response(call.response).resolution_url
                 if url:
                     vehicle_id = parse_reauth_url(url, require_redirect_uri=False)["vehicle_id"]
+                    self._reauths.append(len(self.calls))
                     return reauth_success_redirect(redirect_uri, vehicle_id=vehicle_id, state=state)
         raise SmartcarUsageError(
             f"reauth_redirect(): no {_REAUTH_KEY} response was served yet, so there is no "
@@ -451,6 +480,17 @@ class SmartcarStub:
                 f"answer:\n{names}\nCheck the endpoint= and method= of each, or allow it to go "
                 "unused with serve(..., optional=True) (marker argument optional=True)."
             )
+
+    def assert_retry_contract(
+        self, *, max_attempts: int | None = DEFAULT_MAX_ATTEMPTS, ignore: str | Iterable[str] = ()
+    ) -> None:
+        """Raise ``RetryContractViolation`` when the app's retries broke Smartcar's rules
+        (``Retry-After``, waits after ``RETRY_LATER``, errors retrying does not fix, more
+        than ``max_attempts`` attempts in a row); ``ignore`` switches rules off by name."""
+        __tracebackhide__ = True
+        from pytest_smartcar.contract import check
+
+        check(self, max_attempts=max_attempts, ignore=ignore)
 
     def describe_calls(self, limit: int = 2000) -> str:
         """What was served, request by request, for a failure report (secrets redacted)."""
@@ -482,6 +522,7 @@ class SmartcarStub:
         with self._lock:
             self.calls.clear()
             self.unmatched.clear()
+            self._reauths.clear()
             for stub in self.stubs:
                 stub.calls.clear()
         self.origin = _origin()

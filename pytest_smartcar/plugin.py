@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from pytest_smartcar import _recording, markers, report
+from pytest_smartcar import _recording, _retry_options, markers, report
 from pytest_smartcar._keys import (
     GUARD_KEY,
     PLANS_KEY,
@@ -27,11 +27,13 @@ from pytest_smartcar.errors import (
 )
 
 if TYPE_CHECKING:
+    from pytest_smartcar.clock import VirtualClock
     from pytest_smartcar.connect import ConnectError
     from pytest_smartcar.engine import SmartcarStub
 
 FIXTURE = "smartcar_error"
 CONNECT_FIXTURE = "smartcar_connect_error"
+CONTRACT_KEY: pytest.StashKey[_retry_options.ContractSettings] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -81,18 +83,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
     )
     report.add_report_options(group, parser)
+    _retry_options.add_options(group, parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     problem: str | None = None
     try:
         markers.check_selects(config.getoption("smartcar_select"))
+        config.stash[CONTRACT_KEY] = _retry_options.from_config(config)
     except SmartcarUsageError as exc:
         problem = str(exc)
     if problem is not None:
         raise pytest.UsageError(problem)
     config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
     config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
+    config.addinivalue_line("markers", _retry_options.MARKER_SIGNATURE)
     report.register(config)
     _start_guard(config)
 
@@ -140,6 +145,26 @@ def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
             SmartcarStubLeakWarning,
             filename or where,
             int(line) if line.isdigit() else 0,
+        )
+
+
+def _stop_leaked_clock(item: pytest.Item) -> None:
+    """A virtual_clock() this test started and never stopped would make every later
+    test's sleeps instant: stop it, and say so."""
+    import sys
+    import warnings
+
+    clock = sys.modules.get("pytest_smartcar.clock")
+    running = clock.running() if clock is not None else None
+    if running is not None and running.started_in == ("function", item.nodeid):
+        clock.stop_running()  # type: ignore[union-attr]
+        warnings.warn(
+            SmartcarStubLeakWarning(
+                f"pytest-smartcar: a virtual_clock() started in {item.nodeid} was still "
+                "running at its end; it was stopped now. Use 'with virtual_clock() as clock:' "
+                "or the smartcar_clock fixture."
+            ),
+            stacklevel=1,
         )
 
 
@@ -241,6 +266,16 @@ def smartcar_error(request: pytest.FixtureRequest) -> Iterator[SmartcarStub]:
 
 
 @pytest.fixture
+def smartcar_clock() -> Iterator[VirtualClock]:
+    """A virtual clock for this test: ``time.sleep`` and ``asyncio.sleep`` return at once
+    and move it forward; ``.sleeps`` lists the waits, ``.now()`` reads it."""
+    from pytest_smartcar.clock import virtual_clock
+
+    with virtual_clock() as clock:
+        yield clock
+
+
+@pytest.fixture
 def smartcar_connect_error(request: pytest.FixtureRequest) -> ConnectError:
     """A Smartcar Connect error redirect for this test (``.redirect_url(...)``, ``.query``)."""
     from pytest_smartcar._fixture import open_connect
@@ -265,10 +300,26 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     if stub is not None:
         try:
             stub.verify()
+            _check_contract(item, stub)
         except SmartcarStubError as exc:
             exc.__smartcar_message_only__ = True  # type: ignore[attr-defined]
             raise exc.with_traceback(None) from None
     return result
+
+
+def _check_contract(item: pytest.Item, stub: SmartcarStub) -> None:
+    base = item.config.stash.get(CONTRACT_KEY, None)
+    if base is None:
+        return
+    try:
+        wanted = _retry_options.for_item(item, base)
+    except SmartcarUsageError as exc:
+        problem = f"{item.nodeid}: {exc}"
+    else:
+        if wanted.enabled:
+            stub.assert_retry_contract(**wanted.arguments)
+        return
+    pytest.fail(problem, pytrace=False)
 
 
 def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
@@ -301,6 +352,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
         leaked = [e for e in guard.engines() if e.started_in == ("function", item.nodeid)]
         if leaked:
             _stop_leaked(leaked, f"the end of {item.nodeid}")
+        _stop_leaked_clock(item)
 
 
 @pytest.hookimpl(wrapper=True)
