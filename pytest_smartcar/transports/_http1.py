@@ -35,6 +35,11 @@ class RequestReader:
         self.body = b""
 
     @property
+    def raw(self) -> bytes:
+        """Every byte fed so far, as written."""
+        return bytes(self._buffer)
+
+    @property
     def head_complete(self) -> bool:
         return self._body_at >= 0
 

@@ -69,7 +69,6 @@ class _Wire(asyncio.Transport):
         self._req = req
         self._connect_args = connect_args
         self._reader = RequestReader()
-        self._raw = bytearray()
         self._closing = False
         self._done = False  # the request is complete: later writes are ignored
         self._continued = False
@@ -80,7 +79,6 @@ class _Wire(asyncio.Transport):
     def write(self, data: Any) -> None:
         if self._closing or self._done:
             return
-        self._raw += data
         if self._reader.feed(data):
             self._done = True
             self._loop.call_soon(self._answer)
@@ -201,7 +199,7 @@ class _Wire(asyncio.Transport):
             return
         self._real = real
         real.transport.set_protocol(_Relay(self))
-        real.transport.write(bytes(self._raw))
+        real.transport.write(self._reader.raw)
 
 
 class _Refused:
