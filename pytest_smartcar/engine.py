@@ -64,6 +64,10 @@ _REAUTH_KEY = "CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED"
 _SUCCESS_HEADERS = {"SC-Unit-System": "metric", "SC-Data-Age": "2026-01-01T00:00:00.000Z"}
 
 
+def _is_batch(match: ep.Match | None) -> bool:
+    return match is not None and match.endpoint.name == "batch"
+
+
 def _flag(name: str, value: object) -> bool:
     __tracebackhide__ = True
     if not isinstance(value, bool):
@@ -351,6 +355,8 @@ class SmartcarStub:
             reply = outcome.reply
             return Reply(reply.status, list(reply.headers), reply.body, reply.reason)
         vehicle_id = match.params.get("vehicle_id") if match else None
+        if outcome.kind == "success" and outcome.body is None and _is_batch(match):
+            return self._batch(None, opts, request.body, vehicle_id)  # each path's own body
         if outcome.kind == "success":
             key = (index, match.endpoint.name if match else None)
             template = stub.rendered.get(key)
@@ -368,7 +374,7 @@ class SmartcarStub:
         if isinstance(spec, LegacyErrorSpec):
             return legacy_reply(spec)
         assert isinstance(spec, ErrorSpec)
-        if match is not None and match.endpoint.name == "batch" and not opts["batch_whole"]:
+        if _is_batch(match) and not opts["batch_whole"]:
             return self._batch(spec, opts, request.body, vehicle_id)
         error_key = (index, "v2.0", vehicle_id)
         template = stub.rendered.get(error_key)
@@ -387,9 +393,14 @@ class SmartcarStub:
         return template.reply()
 
     def _batch(
-        self, spec: ErrorSpec, opts: Mapping[str, Any], content: bytes, vehicle_id: str | None
+        self,
+        spec: ErrorSpec | None,
+        opts: Mapping[str, Any],
+        content: bytes,
+        vehicle_id: str | None,
     ) -> Reply:
-        """200 with the error inside the chosen items, as Smartcar reports partial failures."""
+        """200 with the error inside the chosen items, as Smartcar reports partial failures
+        (``spec=None``: every item succeeds)."""
         from pytest_smartcar.batch import (
             ErrorOutcome,
             batch_body,
@@ -406,7 +417,7 @@ class SmartcarStub:
             )
         chosen = opts["batch_paths"]
         wanted = None if chosen is None else {normalize_path(p) for p in chosen}
-        failing = ErrorOutcome(
+        failing = spec and ErrorOutcome(
             spec,
             status=opts.get("status"),
             retry_after=opts.get("retry_after", spec.retry_after),

@@ -37,6 +37,7 @@ TESTED_PAGES = [
     "docs/parametrize.md",
     "docs/retries.md",
     "docs/sdk.md",
+    "docs/aiohttp.md",
     "docs/configuration.md",
     "docs/troubleshooting.md",
 ]
