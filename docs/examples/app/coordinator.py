@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +68,6 @@ class SmartcarCoordinator:
         *,
         max_attempts: int = 3,
         max_wait: float = 30.0,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         base_url: str = API,
     ) -> None:
         self.session = session
@@ -76,7 +75,6 @@ class SmartcarCoordinator:
         self.access_token = access_token
         self.max_attempts = max_attempts
         self.max_wait = max_wait
-        self.sleep = sleep
         self.url = f"{base_url}/vehicles/{vehicle_id}/batch"
         self.data = CarData()
 
@@ -92,7 +90,7 @@ class SmartcarCoordinator:
                 self._check_auth(error)
                 if not self._retry(error, attempt):
                     raise UpdateFailed(error) from None
-                await self.sleep(self._wait(error, attempt))
+                await asyncio.sleep(self._wait(error, attempt))
                 continue
             for path, result in results.items():
                 if isinstance(result, SmartcarApiError):
@@ -104,7 +102,7 @@ class SmartcarCoordinator:
             again = [p for p, e in problems.items() if self._retry(e, attempt)]
             if not again:
                 break
-            await self.sleep(max(self._wait(problems[p], attempt) for p in again))
+            await asyncio.sleep(max(self._wait(problems[p], attempt) for p in again))
             wanted = again
         self.data = _car_data(bodies, problems)
         return self.data

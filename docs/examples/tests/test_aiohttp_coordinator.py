@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 import pytest_asyncio
-from pytest_smartcar import SmartcarStub
+from pytest_smartcar import SmartcarStub, VirtualClock
 from pytest_smartcar.catalog import ErrorSpec
 
 from app.coordinator import ReauthRequired, SmartcarCoordinator, UpdateFailed
@@ -33,11 +33,11 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.fixture
-def coordinator(session: aiohttp.ClientSession, sleeps: list[float]) -> SmartcarCoordinator:
-    async def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-
-    return SmartcarCoordinator(session, VEHICLE, "test-access-token", sleep=sleep)
+def coordinator(
+    session: aiohttp.ClientSession, smartcar_clock: VirtualClock
+) -> SmartcarCoordinator:
+    """The coordinator waits with ``asyncio.sleep``: on the virtual clock, at once."""
+    return SmartcarCoordinator(session, VEHICLE, "test-access-token")
 
 
 def needs_reauth(spec: ErrorSpec) -> bool:
@@ -91,16 +91,16 @@ async def test_every_error_on_one_path_keeps_the_other(
     "UPSTREAM:NO_RESPONSE", endpoint="batch", batch_whole=True, times=1, then="success"
 )
 async def test_a_failed_call_is_retried(
-    smartcar_error: SmartcarStub, coordinator: SmartcarCoordinator, sleeps: list[float]
+    smartcar_error: SmartcarStub, coordinator: SmartcarCoordinator, smartcar_clock: VirtualClock
 ) -> None:
     data = await coordinator.async_refresh()
     assert (data.odometer_km, data.battery_percent, data.range_km) == (104.32, 30.0, 40.5)
     assert data.problems == {}
-    assert sleeps == [1.0]
+    assert smartcar_clock.sleeps == [1.0]
 
 
 async def test_a_rate_limited_path_is_fetched_again_after_retry_after(
-    smartcar_error: SmartcarStub, coordinator: SmartcarCoordinator, sleeps: list[float]
+    smartcar_error: SmartcarStub, coordinator: SmartcarCoordinator, smartcar_clock: VirtualClock
 ) -> None:
     smartcar_error.serve(
         "RATE_LIMIT:VEHICLE", endpoint="batch", batch_paths="/battery", retry_after=5,
@@ -108,7 +108,7 @@ async def test_a_rate_limited_path_is_fetched_again_after_retry_after(
     )  # fmt: skip
     data = await coordinator.async_refresh()
     assert (data.battery_percent, data.problems) == (30.0, {})
-    assert sleeps == [5.0]
+    assert smartcar_clock.sleeps == [5.0]
     assert asked_for(1, smartcar_error) == ["/battery"]
 
 
@@ -123,7 +123,7 @@ async def test_network_failures_are_retried(
 
 
 async def test_cars_share_the_session_but_not_their_errors(
-    smartcar_error: SmartcarStub, session: aiohttp.ClientSession, sleeps: list[float]
+    smartcar_error: SmartcarStub, session: aiohttp.ClientSession
 ) -> None:
     smartcar_error.serve(
         "VEHICLE_STATE:ASLEEP", endpoint="batch", vehicle_id=VEHICLE, batch_paths="/battery"
