@@ -231,3 +231,36 @@ def test_acceptance_4_token_management_and_commands_never_reach_the_network(
     failures = out.split("= FAILURES =")[1].split("= warnings summary =")[0]
     assert failures.count("pytest-smartcar: no stub answers POST") == 3
     assert "SocketBlockedError" not in failures and "tried to use socket" not in failures
+
+
+REFUSAL_MODULE = """
+import httpx
+
+def test_it(smartcar_error):
+    smartcar_error.succeed(endpoint="v3.signals")
+    r = httpx.get("https://vehicle.api.smartcar.com/v3/vehicles/v/signals")
+    assert r.status_code == {status}
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "status"),
+    [((), "", 401), (("--smartcar-refusals=off",), "", 200), ((), "smartcar_refusals = off", 200)],
+)
+def test_refusals_option_and_ini(
+    pytester: pytest.Pytester, args: tuple[str, ...], ini: str, status: int
+) -> None:
+    pytester.makepyfile(test_refusal=REFUSAL_MODULE.format(status=status))
+    if ini:
+        pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.runpytest(*INNER, *args).assert_outcomes(passed=1)
+
+
+def test_a_wrong_refusals_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nsmartcar_refusals = sometimes\n")
+    result = pytester.runpytest(*INNER)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*smartcar_refusals = 'sometimes': use one of v3, all, off*"])
+    (pytester.path / "tox.ini").unlink()
+    result = pytester.runpytest(*INNER, "--help")
+    result.stdout.fnmatch_lines(["*--smartcar-refusals={v3,all,off}*"])

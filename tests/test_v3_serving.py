@@ -289,3 +289,25 @@ def test_success_bodies_echo_the_request() -> None:
     assert signal["attributes"]["body"]["unit"] == "km"
     assert conn["data"]["id"] == "conn-7"
     assert json.dumps(stub.calls[0].response.json())  # type: ignore[union-attr]
+
+
+def test_the_official_sdk_is_not_refused_for_sc_user_id() -> None:
+    """smartcar 6.19.1 calls V3 signals with a per-vehicle token and no sc-user-id."""
+    import smartcar
+
+    with stub_smartcar() as stub:
+        stub.succeed(endpoint="v3.signals")
+        body = smartcar.Vehicle(VEHICLE, "per-vehicle-token").get_signals()["body"]
+    assert body["data"] and stub.calls[0].refused is None
+    assert stub.calls[0].exchange.header("sc-user-id") is None
+
+
+def test_the_v3_page_names_every_v3_endpoint_and_the_counts() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "v3.md").read_text("utf-8")
+    missing = {e.name for e in V3_ENDPOINTS if f"`{e.name}`" not in page}
+    assert not missing, f"docs/v3.md does not name {sorted(missing)}"
+    shared = [s for s in catalog.API_ERRORS if "v3" in s.apis]
+    assert f"The V3 set has {len(catalog.V3_ERRORS)} errors" in page
+    assert f"the {len(shared)} v2.0 errors V3 shares" in page
