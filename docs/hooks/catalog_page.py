@@ -214,7 +214,7 @@ def _oauth_section() -> list[str]:
             ["Key", "Status", "`error`", "`error_description`"],
             (
                 [f"`{s.key}`", s.status, _code(s.error), _text(s.error_description)]
-                for s in (*catalog.OAUTH_ERRORS, *catalog.IAM_ERRORS)
+                for s in catalog.OAUTH_ERRORS
             ),
         ),
     ]
