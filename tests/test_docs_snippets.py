@@ -40,6 +40,7 @@ TESTED_PAGES = [
     "docs/aiohttp.md",
     "docs/configuration.md",
     "docs/troubleshooting.md",
+    "docs/v3.md",
 ]
 
 _MARK = re.compile(r"^\s*<!-- test(?::(?P<options>[^>]*?))?\s*-->\s*$")
