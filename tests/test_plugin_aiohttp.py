@@ -1,6 +1,7 @@
 """An aiohttp app under the plugin, as its users run it: async tests (pytest-asyncio), a
-session fixture, markers, sequences and batch; then the same suite with no stub, under
-pytest-socket, where every request must fail with the guard's message before any socket.
+session fixture, markers on v2.0 and V3 endpoints, sequences, batch and per-signal
+failures; then the same suite with no stub, under pytest-socket, where every request must
+fail with the guard's message before any socket.
 
 The inner runs use whichever aiohttp is installed: CI runs this module on the newest and
 on the oldest aiohttp we support (``.ci/run``).
@@ -12,7 +13,7 @@ import re
 
 import pytest
 
-from pytest_smartcar.catalog import API_ERRORS
+from pytest_smartcar.catalog import API_ERRORS, V3_ERRORS
 from tests.support import INNER
 
 #: INNER without "-p no:asyncio": these inner suites are async, as aiohttp apps' are.
@@ -27,12 +28,14 @@ asyncio_default_fixture_loop_scope = function
 """
 
 APP = '''
-"""The app under test: a small aiohttp client of Smartcar's v2.0 API."""
+"""The app under test: a small aiohttp client of Smartcar's v2.0 API and API V3."""
 import aiohttp
 
 API = "https://api.smartcar.com/v2.0"
+V3 = "https://vehicle.api.smartcar.com/v3"
 VEHICLE = "36ab27d0-fd9d-4455-823a-ce30af709ffc"
 AUTH = {"Authorization": "Bearer access-token-123"}
+V3_HEADERS = {**AUTH, "sc-user-id": "725146a3-8b9a"}
 
 
 async def odometer(session):
@@ -51,6 +54,12 @@ async def lock(session):
 async def batch(session, paths):
     body = {"requests": [{"path": p} for p in paths]}
     async with session.post(f"{API}/vehicles/{VEHICLE}/batch", json=body, headers=AUTH) as resp:
+        return resp.status, await resp.json()
+
+
+async def signals(session):
+    url = f"{V3}/vehicles/{VEHICLE}/signals"
+    async with session.get(url, headers=V3_HEADERS) as resp:
         return resp.status, await resp.json()
 '''
 
@@ -128,7 +137,42 @@ async def test_one_batch_item_fails(smartcar_error, session):
 async def test_the_whole_batch_fails(smartcar_error, session):
     status, body = await app.batch(session, ["/odometer"])
     assert (status, body["code"]) == (429, "VEHICLE")
+
+
+@pytest.mark.smartcar_error(endpoint="v3.signals")
+async def test_every_v3_error_on_signals(smartcar_error, session):
+    spec = smartcar_error.spec
+    status, body = await app.signals(session)
+    error = body["errors"][0]
+    assert (status, error["status"]) == (spec.status, str(spec.status))
+    assert (error["type"], error["code"]) == (spec.type, spec.v3.code)
+
+
+@pytest.mark.smartcar_error(
+    "COMPATIBILITY:VEHICLE_NOT_CAPABLE", endpoint="v3.signals",
+    signals=["TractionBattery.StateOfCharge"],
+)
+async def test_one_signal_fails_inside_a_200(smartcar_error, session):
+    status, body = await app.signals(session)
+    failing = {
+        f"{s['attributes']['group']}.{s['attributes']['name']}": s["attributes"]["status"]
+        for s in body["data"]
+        if s["attributes"]["status"]["value"] == "ERROR"
+    }
+    assert status == 200
+    assert list(failing) == ["TractionBattery.StateOfCharge"]
+    assert failing["TractionBattery.StateOfCharge"]["error"]["code"] == "VEHICLE_NOT_CAPABLE"
 """
+
+#: Where the app sends its odometer request (the failure must point there).
+ODOMETER_LINE = (
+    APP.lstrip("\n")
+    .splitlines()
+    .index(
+        '    async with session.get(f"{API}/vehicles/{VEHICLE}/odometer", headers=AUTH) as resp:'
+    )
+    + 1
+)
 
 #: The suite's tests, as (name, how many items the markers make of it).
 ITEMS = {
@@ -138,6 +182,8 @@ ITEMS = {
     "test_then_sequence_ends_on_its_last_outcome": 1,
     "test_one_batch_item_fails": 1,
     "test_the_whole_batch_fails": 1,
+    "test_every_v3_error_on_signals": len(V3_ERRORS),
+    "test_one_signal_fails_inside_a_200": 1,
 }
 
 
@@ -174,7 +220,11 @@ def test_with_no_stub_every_request_fails_with_the_guards_message_and_no_socket(
     out = result.stdout.str()
     for name in ITEMS:
         result.stdout.fnmatch_lines([f"*_ {name} _*"])
-    for what in ("GET */odometer (endpoint odometer)", "POST */security (endpoint lock)"):
+    for what in (
+        "GET */odometer (endpoint odometer)",
+        "POST */security (endpoint lock)",
+        "GET */v3/vehicles/*/signals (endpoint v3.signals)",
+    ):
         result.stdout.fnmatch_lines([f"E * pytest-smartcar: no stub answers {what}."])
     assert out.count("Nothing is served yet") == len(ITEMS)
     # Refused by the guard inside aiohttp, before any socket: not pytest-socket's error.
@@ -182,7 +232,7 @@ def test_with_no_stub_every_request_fails_with_the_guards_message_and_no_socket(
     # Shown at the app's line, with aiohttp's and our frames left out.
     result.stdout.fnmatch_lines(
         [
-            "app.py:10: in odometer",
+            f"app.py:{ODOMETER_LINE}: in odometer",
             "    async with session.get(*",
             "E   *UnmatchedSmartcarRequest: pytest-smartcar: no stub answers GET *",
         ],
