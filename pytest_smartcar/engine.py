@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_smartcar import _recording
 from pytest_smartcar import endpoints as ep
+from pytest_smartcar._signature import checked_arguments
 from pytest_smartcar.calls import Call, describe_request, redact_headers
 from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec
 from pytest_smartcar.errors import (
@@ -94,6 +95,7 @@ class SmartcarStub:
     ``smartcar_error`` fixture is one of these. ``name`` is how messages refer to it.
     """
 
+    @checked_arguments("SmartcarStub")
     def __init__(
         self,
         response: httpx.Response | None = None,
@@ -144,6 +146,7 @@ class SmartcarStub:
 
     # -- declaring ------------------------------------------------------------------------
 
+    @checked_arguments("serve")
     def serve(
         self,
         error: object,
@@ -539,6 +542,7 @@ class SmartcarStub:
         return f"<SmartcarStub {self.name} {state}, {len(self.stubs)} stubs>"
 
 
+@checked_arguments("stub_smartcar")
 def stub_smartcar(
     response: httpx.Response | None = None,
     *,

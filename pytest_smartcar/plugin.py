@@ -311,7 +311,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     excinfo = call.excinfo
     if excinfo is not None and excinfo.errisinstance(SmartcarStubError) and rep.failed:
         _tb.point_at_the_app(item, excinfo, rep)
-    if rep.when == "call" and rep.failed:
+    usage = excinfo is not None and excinfo.errisinstance(SmartcarUsageError)
+    if rep.when == "call" and rep.failed and not usage:  # a usage error is about the test
         stub = item.stash.get(STUB_KEY, None)
         if stub is not None:
             rep.sections.append(
