@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_smartcar import _recording, markers, report
+from pytest_smartcar import _collection, _recording, markers, report
 from pytest_smartcar._keys import (
     GUARD_KEY,
     PLANS_KEY,
@@ -172,53 +172,49 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
             pytest.mark.usefixtures(fixture)(obj)
 
 
-def _fail_collection(metafunc: pytest.Metafunc, exc: SmartcarUsageError) -> NoReturn:
-    """A collection error naming the test, with our message only (no internal traceback)."""
-    pytest.fail(f"{metafunc.definition.nodeid}: {exc}", pytrace=False)
-
-
-def _plan(metafunc: pytest.Metafunc, found: list[pytest.Mark]) -> markers.Plan:
-    try:
-        return markers.plan(found, metafunc.config.getoption("smartcar_select"))
-    except SmartcarUsageError as exc:
-        problem = exc
-    _fail_collection(metafunc, problem)
-
-
-def _connect_plan(metafunc: pytest.Metafunc, found: list[pytest.Mark]) -> markers.ConnectPlan:
-    try:
-        return markers.connect_plan(found)
-    except SmartcarUsageError as exc:
-        problem = exc
-    _fail_collection(metafunc, problem)
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     found = list(metafunc.definition.iter_markers(markers.MARKER))
-    if found:
-        plan = _plan(metafunc, found)
-        plans = metafunc.config.stash.setdefault(PLANS_KEY, {})
-        plans[function_key(metafunc.definition)] = plan
-        if plan.parametrize:
-            # --smartcar-select may leave none of this test's errors: deselect it then.
-            cases = plan.cases or (markers.DESELECTED,)
-            metafunc.parametrize(FIXTURE, cases, indirect=True, ids=[c.id for c in cases])
-    found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
-    if found or CONNECT_FIXTURE in metafunc.fixturenames:
-        cplan = _connect_plan(metafunc, found)
-        if cplan.parametrize:
-            metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
+    try:
+        if found:
+            plan = markers.plan(found)
+            plans = metafunc.config.stash.setdefault(PLANS_KEY, {})
+            plans[function_key(metafunc.definition)] = plan
+            # pytest.param(..., marks=smartcar_error(KEY)) name the errors themselves.
+            by_params = markers.params_marked(
+                metafunc.definition.iter_markers("parametrize")
+            ) and markers.shared_only(found)
+            if plan.parametrize and not by_params:
+                ids = [c.id for c in plan.cases]
+                metafunc.parametrize(FIXTURE, plan.cases, indirect=True, ids=ids)
+        found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
+        if found or CONNECT_FIXTURE in metafunc.fixturenames:
+            cplan = markers.connect_plan(found)
+            if cplan.parametrize:
+                metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
+    except SmartcarUsageError as exc:  # reported with the file's other mistakes
+        _collection.note(metafunc, exc)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
+    rep = yield
+    return _collection.review(collector, rep)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("smartcar_select"):
+    # Each case --smartcar-select leaves out is deselected, as -k would count it.
+    selects = config.getoption("smartcar_select")
+    if not selects:
         return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        param = callspec.params.get(FIXTURE) if callspec is not None else None
-        (drop if param is markers.DESELECTED else keep).append(item)
+        case = callspec.params.get(FIXTURE) if callspec is not None else None
+        if isinstance(case, markers.Case) and not markers.selected(case, selects):
+            drop.append(item)
+        else:
+            keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
