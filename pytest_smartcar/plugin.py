@@ -91,10 +91,23 @@ def pytest_configure(config: pytest.Config) -> None:
         problem = str(exc)
     if problem is not None:
         raise pytest.UsageError(problem)
+    _check_flags(config)
     config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
     config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
     report.register(config)
     _start_guard(config)
+
+
+def _check_flags(config: pytest.Config) -> None:
+    """A yes/no ini key pytest cannot read is one usage error now, not one per test."""
+    for name in ("smartcar_block_unmatched", "smartcar_allow_network"):
+        try:
+            config.getini(name)
+        except (ValueError, pytest.UsageError) as exc:  # pytest 9 raises UsageError
+            problem = f"ini {name}: {exc}; it takes true or false (also yes/no, on/off, 1/0)"
+        else:
+            continue
+        raise pytest.UsageError(problem)
 
 
 def _start_guard(config: pytest.Config) -> None:
@@ -153,10 +166,17 @@ def pytest_fixture_setup(
 
     previous = guard.settings.scope
     guard.settings.scope = (fixturedef.scope, request.node.nodeid)
+    # What a module- or session-wide fixture serves belongs to it, not to the first test
+    # that happened to set it up.
+    records = _recording.begin() if fixturedef.scope != "function" else None
     try:
         return (yield)
     finally:
         guard.settings.scope = previous
+        if records is not None:
+            where = f"{request.node.nodeid}::" if request.node.nodeid else ""
+            name = f"{where}{fixturedef.argname} ({fixturedef.scope}-scoped fixture)"
+            _recording.credit(_recording.end(records), name)
 
 
 @pytest.hookimpl(tryfirst=True)
