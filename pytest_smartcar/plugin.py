@@ -32,6 +32,24 @@ if TYPE_CHECKING:
 
 FIXTURE = "smartcar_error"
 CONNECT_FIXTURE = "smartcar_connect_error"
+GIVEN = """\
+The smartcar_error fixture is set up once per test, not once per hypothesis example, so
+its stubs, their times= counts and its calls would carry over from one example to the
+next. Open an engine per example inside the test instead:
+
+    @given(case=error_cases())
+    def test_parser(case):
+        with stub_smartcar(case.response):
+            ...
+
+    @pytest.mark.parametrize("key", ["RATE_LIMIT:VEHICLE", "SERVER:INTERNAL"])
+    @given(attempts=st.integers(1, 5))
+    def test_retries(key, attempts):
+        with stub_smartcar() as stub:
+            stub.serve(key, times=attempts, then="success")
+            ...
+
+More: https://pytest-smartcar.readthedocs.io/en/latest/troubleshooting/#given-and-the-smartcar_error-fixture"""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -287,6 +305,11 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
+def _fixture_under_given(exc: BaseException) -> bool:
+    """Hypothesis refused our function-scoped fixture (without importing hypothesis)."""
+    return type(exc).__name__ == "FailedHealthCheck" and f"'{FIXTURE}'" in str(exc)
+
+
 def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
     """Run one test phase while recording what is served, then attach it to the report."""
     records = _recording.begin()
@@ -328,6 +351,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if excinfo is not None and excinfo.errisinstance(SmartcarStubError) and rep.failed:
         _tb.point_at_the_app(item, excinfo, rep)
     usage = excinfo is not None and excinfo.errisinstance(SmartcarUsageError)
+    if excinfo is not None and _fixture_under_given(excinfo.value):
+        rep.sections.append(("pytest-smartcar: @given and the smartcar_error fixture", GIVEN))
+        usage = True
     if rep.when == "call" and rep.failed and not usage:  # a usage error is about the test
         stub = item.stash.get(STUB_KEY, None)
         if stub is not None:
