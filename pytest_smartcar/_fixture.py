@@ -32,21 +32,21 @@ def open_stub(request: pytest.FixtureRequest) -> SmartcarStub:
         block_unmatched=bool(_option(config, "smartcar_block_unmatched")),
         assert_all_requested=False,  # verified by the runtest hook, only when the test passed
     )
-    found = list(request.node.iter_markers(markers.MARKER))
+    param, found = markers.item_marks(request.node, markers.MARKER)
     problem: str | None = None
     if found:
         try:
             plans = config.stash.get(PLANS_KEY, {})
-            plan = plans.get(function_key(request.node)) or markers.plan(found)
+            plan = (None if param else plans.get(function_key(request.node))) or markers.plan(found)
             case = getattr(request, "param", None)
             if not isinstance(case, markers.Case):  # one concrete key: not parametrized
                 case = plan.cases[0]
             kwargs = dict(plan.serve)
             if case.endpoint is not None:
                 kwargs["endpoint"] = case.endpoint
-            stub.serve(case.key, **kwargs)
+            stub.serve(case.outcome, **kwargs)
         except SmartcarUsageError as exc:
-            problem = f"{request.node.nodeid}: {exc}"
+            problem = str(exc)  # the report names the test
     if problem is not None:  # outside the except: one message, no chained traceback
         pytest.fail(problem, pytrace=False)
     stub.start()
@@ -63,7 +63,7 @@ def open_connect(request: pytest.FixtureRequest) -> ConnectError:
     try:
         plan = markers.connect_plan(request.node.iter_markers(markers.CONNECT_MARKER))
     except SmartcarUsageError as exc:
-        problem = f"{request.node.nodeid}: {exc}"
+        problem = str(exc)  # the report names the test
     if problem is not None:
         pytest.fail(problem, pytrace=False)
     code = getattr(request, "param", None) or plan.codes[0]

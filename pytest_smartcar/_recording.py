@@ -27,6 +27,15 @@ def end(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return records
 
 
+def credit(records: list[dict[str, Any]], name: str) -> None:
+    """Credit ``records`` to ``name`` (a fixture wider than a test) instead of the test
+    whose setup happened to run it, and pass them on to the recording around it."""
+    for entry in records:
+        entry["credit"] = name
+    if _open:
+        _open[-1].extend(records)
+
+
 def record(kind: str, key: str, endpoint: str | None) -> None:
     """Note that ``key`` was served (kind ``api`` or ``connect``), if anyone is recording."""
     if _open:

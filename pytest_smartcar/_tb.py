@@ -14,13 +14,16 @@ Two jobs on a finished ``TestReport``:
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
+import re
 from typing import Any
 
 import pytest
 
-from pytest_smartcar.redact import redact_text, secrets_in
+from pytest_smartcar import redact
+from pytest_smartcar.redact import REDACTED, SECRET_NAMES, redact_text, secrets_in
 
 __all__ = ["forget_secrets", "point_at_the_app", "redact_report"]
 
@@ -100,23 +103,69 @@ def forget_secrets() -> None:
     from pytest_smartcar.transports import guard
 
     guard.seen.clear()
+    redact.forget()
 
 
 def _secrets() -> set[str]:
     from pytest_smartcar.transports import guard
 
-    found: set[str] = set()
+    found = redact.remembered()
     for request in list(guard.seen):
         found |= secrets_in(request.headers, request.body)
     return found
 
 
 def redact_report(rep: Any) -> None:
-    """Replace this test's credentials everywhere in ``rep``."""
+    """Replace this test's credentials everywhere in ``rep``: those its Smartcar
+    requests carried, those given to our helpers, and the values of frames' arguments
+    and locals with a credential's name (``client_secret``, ``token``, ``amt``...)."""
     secrets = _secrets()
     if rep.longrepr is not None:
+        _named_secrets(rep.longrepr, secrets)
         rep.longrepr = _walk(rep.longrepr, secrets)
     rep.sections = [(title, redact_text(text, secrets)) for title, text in rep.sections]
+
+
+_LOCAL = re.compile(r"^(?P<name>\w+)(?P<eq>\s*=\s*)(?P<value>.*)$")
+
+
+def _named_secrets(value: Any, found: set[str]) -> None:
+    """Hide the values of arguments and locals named like credentials, in place, and
+    add them to ``found`` so they are hidden wherever else they appear."""
+    kind = type(value).__name__
+    if kind == "ReprFuncArgs":
+        value.args = [
+            (name, _hidden(name, shown, found)) if name.lower() in SECRET_NAMES else (name, shown)
+            for name, shown in value.args
+        ]
+    elif kind == "ReprLocals":
+        lines = []
+        for line in value.lines:
+            match = _LOCAL.match(line)
+            if match and match["name"].lower() in SECRET_NAMES:
+                line = match["name"] + match["eq"] + _hidden(match["name"], match["value"], found)
+            lines.append(line)
+        value.lines = lines
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _named_secrets(item, found)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            _named_secrets(getattr(value, f.name), found)
+
+
+def _hidden(name: str, shown: object, found: set[str]) -> str:
+    """``[redacted]`` for a credential's printed value; its plain string parts go to
+    ``found`` (for ``auth=(client_id, secret)``, the secret only)."""
+    try:
+        literal = ast.literal_eval(str(shown))
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        literal = None
+    if isinstance(literal, str):
+        found.update(s for s in [literal] if len(s) >= 6)
+    elif isinstance(literal, tuple) and len(literal) == 2 and isinstance(literal[1], str):
+        found.update(s for s in [literal[1]] if len(s) >= 6)
+    return REDACTED
 
 
 def _walk(value: Any, secrets: set[str]) -> Any:

@@ -11,8 +11,6 @@ reply, rendered by the wire layer in the format of the API version the request c
 
 from __future__ import annotations
 
-import functools
-import inspect
 import sys
 import threading
 import time
@@ -21,8 +19,9 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_smartcar import _recording, replies
+from pytest_smartcar import _decorate, _recording, replies
 from pytest_smartcar import endpoints as ep
+from pytest_smartcar._signature import checked_arguments
 from pytest_smartcar.calls import Call, describe_request, redact_headers
 from pytest_smartcar.catalog import ErrorSpec, get
 from pytest_smartcar.contract import DEFAULT_MAX_ATTEMPTS
@@ -92,6 +91,7 @@ class SmartcarStub:
     ``smartcar_error`` fixture is one of these. ``name`` is how messages refer to it.
     """
 
+    @checked_arguments("SmartcarStub")
     def __init__(
         self,
         response: httpx.Response | None = None,
@@ -145,6 +145,7 @@ class SmartcarStub:
 
     # -- declaring ------------------------------------------------------------------------
 
+    @checked_arguments("serve")
     def serve(
         self,
         error: object,
@@ -280,6 +281,9 @@ class SmartcarStub:
         """The reply of the newest stub that matches ``request``; ``None`` when none does
         (each stub's reason is appended to ``refusals``)."""
         __tracebackhide__ = True
+        run = _decorate.running(self)  # a decorated call's own engine, if any
+        if run is not None:
+            return run.answer(request, match, refusals)
         with self._lock:
             for stub in reversed(self.stubs):
                 reason = stub.refusal(match, request.method)
@@ -313,6 +317,9 @@ class SmartcarStub:
 
     def note_unmatched(self, request: SmartcarRequest, message: str) -> None:
         """Keep a refused request, so ``verify()`` reports it if the app swallowed it."""
+        run = _decorate.running(self)
+        if run is not None:
+            return run.note_unmatched(request, message)
         with self._lock:
             self.unmatched.append((request, message))
 
@@ -473,28 +480,18 @@ class SmartcarStub:
             self.verify()
 
     def __call__(self, func: F) -> F:
-        """Decorate a sync or async function: the stub is active while it runs."""
-        if inspect.iscoroutinefunction(func):
+        """Decorate a function, coroutine function, generator or class (its ``test*``
+        methods): each call runs with an engine of its own, forked from this one."""
+        from pytest_smartcar._decorate import decorate
 
-            @functools.wraps(func)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self:
-                    return await func(*args, **kwargs)
-
-            return async_wrapper  # type: ignore[return-value]
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return decorate(self, func)  # type: ignore[no-any-return]
 
     def __repr__(self) -> str:
         state = f"active since {self.origin}" if self._active else "inactive"
         return f"<SmartcarStub {self.name} {state}, {len(self.stubs)} stubs>"
 
 
+@checked_arguments("stub_smartcar")
 def stub_smartcar(
     response: httpx.Response | None = None,
     *,

@@ -15,7 +15,7 @@ from pytest_smartcar.catalog import AnySpec, ErrorSpec, LegacyErrorSpec, OAuthEr
 from pytest_smartcar.errors import SmartcarUsageError
 from pytest_smartcar.exchange import Reply
 
-__all__ = ["FAULTS", "SUCCESS", "Outcome", "as_outcome", "outcome_names"]
+__all__ = ["FAULTS", "SUCCESS", "Outcome", "as_outcome", "outcome_names", "type_hint"]
 
 #: Failures that are not Smartcar errors: the network, or a gateway in front of Smartcar.
 FAULTS = ("timeout", "connect_error", "disconnect", "gateway_502", "gateway_504")
@@ -82,6 +82,9 @@ def as_outcome(value: object, argument: str = "error") -> Outcome:
         try:
             spec = lookup(value)
         except KeyError as exc:
+            hint = type_hint(value)
+            if hint is not None:
+                raise SmartcarUsageError(f"{argument}={value!r} {hint}") from None
             near = close_matches(name, [*FAULTS, SUCCESS]) if name else []
             if near:
                 raise SmartcarUsageError(
@@ -96,6 +99,21 @@ def as_outcome(value: object, argument: str = "error") -> Outcome:
     raise SmartcarUsageError(
         f"{argument}= takes a catalog key like 'VEHICLE_STATE:ASLEEP', an ErrorSpec, "
         f"{outcome_names()}, a success body (dict) or an httpx.Response; got {value!r}"
+    )
+
+
+def type_hint(value: str) -> str | None:
+    """What to write instead of a bare error type (``"VEHICLE_STATE"``), or ``None``."""
+    from pytest_smartcar.catalog import API_ERRORS, normalize_key
+
+    name = normalize_key(value)
+    keys = [s.key for s in API_ERRORS if s.type == name and s.code is not None]
+    if not keys:
+        return None
+    return (
+        f"is an error type, not one error: name one, like {keys[0]!r}, or run the test once "
+        f"per {name} error with @pytest.mark.smartcar_error({name + ':*'!r}) or "
+        f"@pytest.mark.smartcar_error(type={name!r})"
     )
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_smartcar import _recording, _retry_options, markers, report
+from pytest_smartcar import _collection, _recording, _retry_options, markers, report
 from pytest_smartcar._keys import (
     GUARD_KEY,
     PLANS_KEY,
@@ -34,6 +34,25 @@ if TYPE_CHECKING:
 FIXTURE = "smartcar_error"
 CONNECT_FIXTURE = "smartcar_connect_error"
 CONTRACT_KEY: pytest.StashKey[_retry_options.ContractSettings] = pytest.StashKey()
+
+GIVEN = """\
+The smartcar_error fixture is set up once per test, not once per hypothesis example, so
+its stubs, their times= counts and its calls would carry over from one example to the
+next. Open an engine per example inside the test instead:
+
+    @given(case=error_cases())
+    def test_parser(case):
+        with stub_smartcar(case.response):
+            ...
+
+    @pytest.mark.parametrize("key", ["RATE_LIMIT:VEHICLE", "SERVER:INTERNAL"])
+    @given(attempts=st.integers(1, 5))
+    def test_retries(key, attempts):
+        with stub_smartcar() as stub:
+            stub.serve(key, times=attempts, then="success")
+            ...
+
+More: https://pytest-smartcar.readthedocs.io/en/latest/troubleshooting/#given-and-the-smartcar_error-fixture"""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -123,6 +142,7 @@ def pytest_configure(config: pytest.Config) -> None:
         problem = str(exc)
     if problem is not None:
         raise pytest.UsageError(problem)
+    _check_flags(config)
     config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
     config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
     config.addinivalue_line("markers", _retry_options.MARKER_SIGNATURE)
@@ -131,6 +151,18 @@ def pytest_configure(config: pytest.Config) -> None:
     refusals.settings.mode = _refusals_mode(config)
     report.register(config)
     _start_guard(config)
+
+
+def _check_flags(config: pytest.Config) -> None:
+    """A yes/no ini key pytest cannot read is one usage error now, not one per test."""
+    for name in ("smartcar_block_unmatched", "smartcar_allow_network"):
+        try:
+            config.getini(name)
+        except (ValueError, pytest.UsageError) as exc:  # pytest 9 raises UsageError
+            problem = f"ini {name}: {exc}; it takes true or false (also yes/no, on/off, 1/0)"
+        else:
+            continue
+        raise pytest.UsageError(problem)
 
 
 def _start_guard(config: pytest.Config) -> None:
@@ -212,10 +244,17 @@ def pytest_fixture_setup(
 
     previous = guard.settings.scope
     guard.settings.scope = (fixturedef.scope, request.node.nodeid)
+    # What a module- or session-wide fixture serves belongs to it, not to the first test
+    # that happened to set it up.
+    records = _recording.begin() if fixturedef.scope != "function" else None
     try:
         return (yield)
     finally:
         guard.settings.scope = previous
+        if records is not None:
+            where = f"{request.node.nodeid}::" if request.node.nodeid else ""
+            name = f"{where}{fixturedef.argname} ({fixturedef.scope}-scoped fixture)"
+            _recording.credit(_recording.end(records), name)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -231,53 +270,49 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
             pytest.mark.usefixtures(fixture)(obj)
 
 
-def _fail_collection(metafunc: pytest.Metafunc, exc: SmartcarUsageError) -> NoReturn:
-    """A collection error naming the test, with our message only (no internal traceback)."""
-    pytest.fail(f"{metafunc.definition.nodeid}: {exc}", pytrace=False)
-
-
-def _plan(metafunc: pytest.Metafunc, found: list[pytest.Mark]) -> markers.Plan:
-    try:
-        return markers.plan(found, metafunc.config.getoption("smartcar_select"))
-    except SmartcarUsageError as exc:
-        problem = exc
-    _fail_collection(metafunc, problem)
-
-
-def _connect_plan(metafunc: pytest.Metafunc, found: list[pytest.Mark]) -> markers.ConnectPlan:
-    try:
-        return markers.connect_plan(found)
-    except SmartcarUsageError as exc:
-        problem = exc
-    _fail_collection(metafunc, problem)
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     found = list(metafunc.definition.iter_markers(markers.MARKER))
-    if found:
-        plan = _plan(metafunc, found)
-        plans = metafunc.config.stash.setdefault(PLANS_KEY, {})
-        plans[function_key(metafunc.definition)] = plan
-        if plan.parametrize:
-            # --smartcar-select may leave none of this test's errors: deselect it then.
-            cases = plan.cases or (markers.DESELECTED,)
-            metafunc.parametrize(FIXTURE, cases, indirect=True, ids=[c.id for c in cases])
-    found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
-    if found or CONNECT_FIXTURE in metafunc.fixturenames:
-        cplan = _connect_plan(metafunc, found)
-        if cplan.parametrize:
-            metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
+    try:
+        if found:
+            plan = markers.plan(found)
+            plans = metafunc.config.stash.setdefault(PLANS_KEY, {})
+            plans[function_key(metafunc.definition)] = plan
+            # pytest.param(..., marks=smartcar_error(KEY)) name the errors themselves.
+            by_params = markers.params_marked(
+                metafunc.definition.iter_markers("parametrize")
+            ) and markers.shared_only(found)
+            if plan.parametrize and not by_params:
+                ids = [c.id for c in plan.cases]
+                metafunc.parametrize(FIXTURE, plan.cases, indirect=True, ids=ids)
+        found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
+        if found or CONNECT_FIXTURE in metafunc.fixturenames:
+            cplan = markers.connect_plan(found)
+            if cplan.parametrize:
+                metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
+    except SmartcarUsageError as exc:  # reported with the file's other mistakes
+        _collection.note(metafunc, exc)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
+    rep = yield
+    return _collection.review(collector, rep)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.getoption("smartcar_select"):
+    # Each case --smartcar-select leaves out is deselected, as -k would count it.
+    selects = config.getoption("smartcar_select")
+    if not selects:
         return
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        param = callspec.params.get(FIXTURE) if callspec is not None else None
-        (drop if param is markers.DESELECTED else keep).append(item)
+        case = callspec.params.get(FIXTURE) if callspec is not None else None
+        if isinstance(case, markers.Case) and not markers.selected(case, selects):
+            drop.append(item)
+        else:
+            keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -356,6 +391,11 @@ def _check_contract(item: pytest.Item, stub: SmartcarStub) -> None:
     pytest.fail(problem, pytrace=False)
 
 
+def _fixture_under_given(exc: BaseException) -> bool:
+    """Hypothesis refused our function-scoped fixture (without importing hypothesis)."""
+    return type(exc).__name__ == "FailedHealthCheck" and f"'{FIXTURE}'" in str(exc)
+
+
 def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
     """Run one test phase while recording what is served, then attach it to the report."""
     records = _recording.begin()
@@ -397,7 +437,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     excinfo = call.excinfo
     if excinfo is not None and excinfo.errisinstance(SmartcarStubError) and rep.failed:
         _tb.point_at_the_app(item, excinfo, rep)
-    if rep.when == "call" and rep.failed:
+    usage = excinfo is not None and excinfo.errisinstance(SmartcarUsageError)
+    if excinfo is not None and _fixture_under_given(excinfo.value):
+        rep.sections.append(("pytest-smartcar: @given and the smartcar_error fixture", GIVEN))
+        usage = True
+    if rep.when == "call" and rep.failed and not usage:  # a usage error is about the test
         stub = item.stash.get(STUB_KEY, None)
         if stub is not None:
             rep.sections.append(

@@ -15,7 +15,16 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
-__all__ = ["REDACTED", "redact_text", "redact_url", "secrets_in"]
+__all__ = [
+    "REDACTED",
+    "SECRET_NAMES",
+    "forget",
+    "redact_text",
+    "redact_url",
+    "remember",
+    "remembered",
+    "secrets_in",
+]
 
 REDACTED = "[redacted]"
 #: Query and form fields that carry credentials (OAuth 2.0, Smartcar Connect, V3 IAM).
@@ -29,6 +38,40 @@ _QUERY_SECRET = re.compile(
 _AUTH_VALUE = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+(?P<value>[A-Za-z0-9._~+/=-]{6,})")
 #: Shorter strings are not worth hiding (and would blank out ordinary words).
 _MIN_SECRET = 6
+#: Argument and variable names whose values a report never shows (frames' arguments,
+#: ``--showlocals``): the SDKs' and requests' own names for credentials.
+SECRET_NAMES = frozenset(
+    {
+        "access_token",
+        "amt",
+        "api_key",
+        "auth",
+        "authorization",
+        "client_secret",
+        "management_token",
+        "password",
+        "refresh_token",
+        "secret",
+        "token",
+    }
+)
+#: Secrets handed to the plugin's own helpers (the webhook AMT) during the current test.
+_remembered: set[str] = set()
+
+
+def remember(secret: object) -> None:
+    """Hide ``secret`` in this test's report, wherever it appears."""
+    if isinstance(secret, str) and len(secret) >= _MIN_SECRET:
+        _remembered.add(secret)
+
+
+def remembered() -> set[str]:
+    return set(_remembered)
+
+
+def forget() -> None:
+    """A new test starts: the last one's secrets are no longer needed."""
+    _remembered.clear()
 
 
 def redact_url(url: str) -> str:

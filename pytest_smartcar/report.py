@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -27,8 +26,10 @@ from typing import Any, Final
 import pytest
 
 from pytest_smartcar._keys import SERVED_PROPERTY
+from pytest_smartcar.report_settings import FAMILIES, ReportSettings, add_report_options
 
 __all__ = [
+    "FAMILIES",
     "PLUGIN_NAME",
     "SCHEMA_VERSION",
     "SERVED_PROPERTY",
@@ -37,13 +38,15 @@ __all__ = [
     "ReportSettings",
     "add_report_options",
     "register",
+    "scope_name",
     "terminal_lines",
 ]
 
 #: The name the reporter is registered under in the plugin manager.
 PLUGIN_NAME: Final = "smartcar-report"
-#: Bumped when a field of the JSON report changes meaning or disappears.
-SCHEMA_VERSION: Final = 1
+#: Bumped when a field of the JSON report changes meaning or disappears (2: the top-level
+#: figures count the catalogs in ``scope`` only).
+SCHEMA_VERSION: Final = 2
 
 
 @functools.cache
@@ -61,98 +64,6 @@ def _connect_keys() -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- options
-
-
-def add_report_options(group: pytest.OptionGroup, parser: pytest.Parser) -> None:
-    """Declare the report options in the plugin's ``smartcar`` group (called by the plugin)."""
-    group.addoption(
-        "--smartcar-report",
-        action="store_true",
-        dest="smartcar_report",
-        default=False,
-        help="print which Smartcar catalog errors the tests exercised (-v: one line per error).",
-    )
-    group.addoption(
-        "--smartcar-report-json",
-        dest="smartcar_report_json",
-        metavar="PATH",
-        default=None,
-        help="write the Smartcar catalog coverage report as JSON to PATH.",
-    )
-    group.addoption(
-        "--smartcar-report-html",
-        dest="smartcar_report_html",
-        metavar="PATH",
-        default=None,
-        help="write the Smartcar catalog coverage report as one self-contained HTML file.",
-    )
-    group.addoption(
-        "--smartcar-fail-under",
-        dest="smartcar_fail_under",
-        metavar="PCT",
-        type=float,
-        default=None,
-        help="fail the run when less than PCT%% of the Smartcar catalog (API and Connect "
-        "errors together) was exercised; overrides the smartcar_fail_under ini key.",
-    )
-    parser.addini(
-        "smartcar_fail_under",
-        "fail the run when less than this percentage of the Smartcar catalog was exercised.",
-        default="",
-    )
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """What the user asked for, validated once at configure time."""
-
-    terminal: bool = False
-    json_path: Path | None = None
-    html_path: Path | None = None
-    fail_under: float | None = None
-    #: Where the threshold came from, named in the failure message so it can be changed.
-    fail_under_origin: str = "--smartcar-fail-under"
-
-    @property
-    def active(self) -> bool:
-        return (
-            self.terminal
-            or self.json_path is not None
-            or self.html_path is not None
-            or self.fail_under is not None
-        )
-
-    @classmethod
-    def from_config(cls, config: pytest.Config) -> ReportSettings:
-        """Read the options (tolerating a plugin that did not declare them) and the ini key."""
-        base = config.invocation_params.dir
-
-        def path(name: str) -> Path | None:
-            value = config.getoption(name, None)
-            return base / os.path.expanduser(value) if value else None
-
-        raw: object = config.getoption("smartcar_fail_under", None)
-        origin = f"--smartcar-fail-under={raw:g}" if isinstance(raw, float) else ""
-        if raw is None:
-            ini = str(config.getini("smartcar_fail_under") or "").strip()
-            raw, origin = (ini or None), f"ini smartcar_fail_under = {ini}"
-        return cls(
-            terminal=bool(config.getoption("smartcar_report", False)),
-            json_path=path("smartcar_report_json"),
-            html_path=path("smartcar_report_html"),
-            fail_under=None if raw is None else _percentage(raw, origin),
-            fail_under_origin=origin,
-        )
-
-
-def _percentage(raw: object, origin: str) -> float:
-    try:
-        value = float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = float("nan")
-    if not 0 <= value <= 100:  # also rejects NaN
-        raise pytest.UsageError(f"{origin}: takes a percentage from 0 to 100, got {raw!r}")
-    return value
 
 
 def register(config: pytest.Config) -> CoverageReporter | None:
@@ -219,36 +130,50 @@ class CatalogCoverage:
             if name != SERVED_PROPERTY or not isinstance(value, Mapping):
                 continue
             kind, key, endpoint = value.get("kind"), value.get("key"), value.get("endpoint")
+            credit = value.get("credit")
+            who = credit if isinstance(credit, str) else report.nodeid
             if isinstance(kind, str) and isinstance(key, str):
-                self.add(kind, key, endpoint if isinstance(endpoint, str) else None, report.nodeid)
+                self.add(kind, key, endpoint if isinstance(endpoint, str) else None, who)
 
-    def to_json(self) -> dict[str, Any]:
-        """The report as JSON-ready data (schema in docs/report.md); sorted, so reproducible."""
+    def to_json(self, scope: Sequence[str] | None = None) -> dict[str, Any]:
+        """The report as JSON-ready data (schema in docs/report.md); sorted, so reproducible.
+
+        The top-level figures count the catalogs in ``scope``; ``None`` (``auto``) counts
+        each catalog the suite served at least one error of, the API when none.
+        """
         from pytest_smartcar import catalog
 
-        total = len(_api_keys()) + len(_connect_keys())
-        api = self._section(
-            _api_keys(),
-            self.api,
-            {
-                s.key: {"type": s.type, "code": s.code, "status": s.status}
-                for s in catalog.API_ERRORS
-            },
+        sections = {
+            "api": self._section(
+                _api_keys(),
+                self.api,
+                {
+                    s.key: {"type": s.type, "code": s.code, "status": s.status}
+                    for s in catalog.API_ERRORS
+                },
+            ),
+            "connect": self._section(
+                _connect_keys(),
+                self.connect,
+                {s.code: {"name": s.name} for s in catalog.CONNECT_ERRORS},
+            ),
+        }
+        counted = (
+            list(scope)
+            if scope is not None
+            else [f for f in FAMILIES if sections[f]["exercised"]] or ["api"]
         )
-        connect = self._section(
-            _connect_keys(),
-            self.connect,
-            {s.code: {"name": s.name} for s in catalog.CONNECT_ERRORS},
-        )
-        exercised = api["exercised"] + connect["exercised"]
+        total = sum(sections[f]["total"] for f in counted)
+        exercised = sum(sections[f]["exercised"] for f in counted)
         return {
             "schema_version": SCHEMA_VERSION,
             "catalog_version": catalog.CATALOG_VERSION,
+            "scope": counted,
+            "scope_auto": scope is None,
             "total": total,
             "exercised": exercised,
             "percent": _percent(exercised, total),
-            "api": api,
-            "connect": connect,
+            **sections,
             "other": {key: self.other[key].as_json() for key in sorted(self.other)},
         }
 
@@ -286,50 +211,80 @@ def _fmt(percent: float) -> str:
 # -------------------------------------------------------------------------- terminal
 
 
+def scope_name(data: Mapping[str, Any]) -> str:
+    """``API and Connect``: the catalogs the figure counts."""
+    names = [FAMILIES[f] for f in data["scope"]]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+
+
 def terminal_lines(data: Mapping[str, Any], *, verbose: bool = False, width: int = 80) -> list[str]:
-    """The terminal summary for ``CatalogCoverage.to_json()`` data, without the title line."""
-    api, connect = data["api"], data["connect"]
+    """The terminal summary for ``CatalogCoverage.to_json()`` data, without the title line:
+    a few lines when everything in scope was exercised, the missing keys otherwise, and
+    every error with its tests under ``-v``."""
     lines = [
         f"catalog {data['catalog_version']}: {data['exercised']} of {data['total']} errors "
-        f"exercised ({_fmt(data['percent'])}): API {api['exercised']}/{api['total']}, "
-        f"Connect {connect['exercised']}/{connect['total']}",
+        f"exercised ({_fmt(data['percent'])}), counting {scope_name(data)}",
     ]
-    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for key, error in api["errors"].items():
-        groups.setdefault(error["type"], []).append((key, error))
-    label_width = max(len("Connect errors"), *(len(f"  {name}") for name in groups)) + 2
-
-    def served_on(key: str, error: Mapping[str, Any]) -> str:
-        return f"{key} ({', '.join(error['endpoints'])})" if error["endpoints"] else key
-
-    def counted(errors: list[tuple[str, dict[str, Any]]]) -> str:
-        return f"{sum(e['exercised'] for _, e in errors)}/{len(errors)}"
-
+    for family, label in FAMILIES.items():
+        section = data[family]
+        line = (
+            f"  {label:<8}{section['exercised']:>3}/{section['total']:<4}"
+            f"{_fmt(section['percent']):>8}"
+        )
+        if family not in data["scope"]:
+            why = (
+                f"no {label} error was served; --smartcar-report-scope=all counts it"
+                if data.get("scope_auto", True)
+                else "left out by --smartcar-report-scope"
+            )
+            line += f"  not counted: {why}"
+        lines.append(line)
     if verbose:
-        lines.append("API errors by type (+ exercised, - missing):")
-        for name, errors in groups.items():
-            lines.append(f"  {name} {counted(errors)}")
-            lines += _verbose_errors(errors)
-        connect_errors = list(connect["errors"].items())
-        lines.append(f"Connect errors {counted(connect_errors)}")
-        lines += _verbose_errors(connect_errors)
+        lines += _verbose_sections(data)
     else:
-        lines.append("API errors by type:")
-        for name, errors in groups.items():
-            head = f"  {name}".ljust(label_width) + counted(errors).ljust(6)
-            shown = [served_on(k, e) for k, e in errors if e["exercised"]]
-            lines += _wrap(head, shown, len(head), width)
-        connect_errors = list(connect["errors"].items())
-        head = "Connect errors".ljust(label_width) + counted(connect_errors).ljust(6)
-        lines += _wrap(head, [k for k, e in connect_errors if e["exercised"]], len(head), width)
-        for title, section in (("API", api), ("Connect", connect)):
-            if section["missing"]:
-                head = f"missing {title} errors ({len(section['missing'])}):"
-                lines += _wrap(head, section["missing"], 2, width)
+        for family in data["scope"]:
+            missing = data[family]["missing"]
+            if missing:
+                head = f"missing {FAMILIES[family]} errors ({len(missing)}):"
+                lines += _wrap(head, _globbed(data[family]["errors"], missing), 2, width)
         lines.append("(-v lists every error with the tests that exercised it)")
     if data["other"]:
         head = "also served, outside the v2.0 API and Connect catalogs:"
         lines += _wrap(head, list(data["other"]), 2, width)
+    return lines
+
+
+def _globbed(errors: Mapping[str, Mapping[str, Any]], missing: list[str]) -> list[str]:
+    """The missing keys, with a type none of whose errors was served as one ``TYPE:*``
+    (still what a marker takes)."""
+    by_type: dict[str, list[str]] = {}
+    for key, error in errors.items():
+        by_type.setdefault(error.get("type") or key, []).append(key)
+    gone = set(missing)
+    out: list[str] = []
+    for name, keys in by_type.items():
+        if len(keys) > 1 and gone.issuperset(keys):
+            out.append(f"{name}:* ({len(keys)})")
+        else:
+            out += [k for k in keys if k in gone]
+    return out
+
+
+def _verbose_sections(data: Mapping[str, Any]) -> list[str]:
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for key, error in data["api"]["errors"].items():
+        groups.setdefault(error["type"], []).append((key, error))
+
+    def counted(errors: list[tuple[str, dict[str, Any]]]) -> str:
+        return f"{sum(e['exercised'] for _, e in errors)}/{len(errors)}"
+
+    lines = ["API errors by type (+ exercised, - missing):"]
+    for name, errors in groups.items():
+        lines.append(f"  {name} {counted(errors)}")
+        lines += _verbose_errors(errors)
+    connect_errors = list(data["connect"]["errors"].items())
+    lines.append(f"Connect errors {counted(connect_errors)}")
+    lines += _verbose_errors(connect_errors)
     return lines
 
 
@@ -383,7 +338,7 @@ class CoverageReporter:
         self, session: pytest.Session, exitstatus: int | pytest.ExitCode
     ) -> None:
         # Every report has arrived by now (xdist's controller loop has ended).
-        self._data = data = self.coverage.to_json()
+        self._data = data = self.coverage.to_json(self.settings.scope)
         if self.settings.json_path is not None:
             text = json.dumps(data, indent=2) + "\n"
             self._write("JSON", self.settings.json_path, text)
@@ -401,7 +356,10 @@ class CoverageReporter:
         ):
             return
         ok = data["exercised"] * 100 >= threshold * data["total"]
-        figure = f"{_fmt(data['percent'])} ({data['exercised']} of {data['total']} errors)"
+        figure = (
+            f"{_fmt(data['percent'])} ({data['exercised']} of {data['total']} errors, "
+            f"{scope_name(data)})"
+        )
         if ok:
             message = f"Required Smartcar catalog coverage of {threshold:g}% reached: {figure}."
         else:
@@ -428,7 +386,9 @@ class CoverageReporter:
             terminalreporter.write_sep("=", "Smartcar catalog coverage")
             width = self.config.get_terminal_writer().fullwidth
             verbose = self.config.getoption("verbose", 0) > 0
-            data = self._data if self._data is not None else self.coverage.to_json()
+            data = self._data
+            if data is None:
+                data = self.coverage.to_json(self.settings.scope)
             for line in terminal_lines(data, verbose=verbose, width=width):
                 terminalreporter.write_line(line)
         for what, path in self._written:

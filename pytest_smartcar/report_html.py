@@ -101,6 +101,8 @@ footer{margin-top:20px;color:#57606a;font-size:12px}
 
 def render(data: Mapping[str, Any]) -> str:
     """The HTML page for ``CatalogCoverage.to_json()`` data."""
+    from pytest_smartcar.report import scope_name
+
     rows = grid_rows(data)
     css = _CSS % {
         "pad": PAD,
@@ -122,7 +124,8 @@ def render(data: Mapping[str, Any]) -> str:
         css,
         "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>Smartcar catalog coverage</h1>\n",
         f"<p><strong>{data['exercised']} of {data['total']}</strong> documented errors exercised "
-        f"(<strong>{data['percent']:.2f}%</strong>): API {api['exercised']}/{api['total']}, "
+        f"(<strong>{data['percent']:.2f}%</strong>), counting {escape(scope_name(data))}: "
+        f"API {api['exercised']}/{api['total']}, "
         f"Connect {connect['exercised']}/{connect['total']}. "
         f"Catalog {escape(str(data['catalog_version']))}.</p>\n",
         '<p><span class="key exercised"></span>exercised (served to at least one test)'

@@ -2,6 +2,11 @@ from __future__ import annotations
 
 import pytest
 
+# Loaded before any test module: pytester's in-process runs unload the modules a run
+# imports first, while the transports they patched stay patched, so a pytest_smartcar
+# module first imported inside an inner run would come back as a second copy (an
+# endpoint of one copy is "not among" the same endpoint of the other).
+from tests import support  # noqa: F401
 from tests.transports import TRANSPORTS, Transport
 
 

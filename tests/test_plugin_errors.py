@@ -68,7 +68,7 @@ COLLECTION_ERRORS = [
     pytest.param(
         '"NOPE:NOTHING"',
         "@pytest.mark.smartcar_error: unknown Smartcar error 'NOPE:NOTHING': "
-        "see pytest_smartcar.catalog.API_ERRORS for the known keys",
+        "see pytest_smartcar.catalog.API_ERRORS for the known keys. The marker takes *",
         id="unknown-key-no-match",
     ),
     pytest.param(
@@ -90,9 +90,59 @@ COLLECTION_ERRORS = [
     ),
     pytest.param(
         "42",
-        "@pytest.mark.smartcar_error takes error keys or globs like 'VEHICLE_STATE:ASLEEP' or "
-        "'VEHICLE_STATE:*' as positional arguments, got 42",
+        "@pytest.mark.smartcar_error: cannot serve 42. The marker takes what serve() takes: "
+        "catalog keys and globs of API errors ('VEHICLE_STATE:ASLEEP', 'RATE_LIMIT:*'), other "
+        "catalog keys *, faults (timeout, connect_error, disconnect, gateway_502, gateway_504), "
+        "'success', a success body (dict) or an httpx.Response.",
         id="positional-not-a-string",
+    ),
+    pytest.param(
+        '"timeoutt"',
+        "@pytest.mark.smartcar_error: unknown Smartcar error 'timeoutt': did you mean timeout?",
+        id="fault-typo",
+    ),
+    pytest.param(
+        '"VEHICLE_STATE"',
+        "@pytest.mark.smartcar_error('VEHICLE_STATE'): 'VEHICLE_STATE' is an error type, not "
+        "one error: name one, like 'VEHICLE_STATE:ASLEEP', or run the test once per "
+        "VEHICLE_STATE error with @pytest.mark.smartcar_error('VEHICLE_STATE:*') or "
+        "@pytest.mark.smartcar_error(type='VEHICLE_STATE')",
+        id="bare-type",
+    ),
+    pytest.param(
+        '"VEHICLE:*"',
+        "@pytest.mark.smartcar_error: 'VEHICLE:*' matches no Smartcar error: there is no error "
+        "type 'VEHICLE' (did you mean VEHICLE_STATE?). Types: AUTHENTICATION, BILLING, *",
+        id="glob-unknown-type-close",
+    ),
+    pytest.param(
+        '"FOO:*"',
+        "@pytest.mark.smartcar_error: 'FOO:*' matches no Smartcar error: there is no error "
+        "type 'FOO'. Types: AUTHENTICATION, BILLING, *",
+        id="glob-unknown-type",
+    ),
+    pytest.param(
+        '"VEHICLE_STATE:["',
+        "@pytest.mark.smartcar_error: 'VEHICLE_STATE:[' is not a valid glob: '[' opens a set "
+        "of characters like [AB] that is never closed",
+        id="glob-invalid",
+    ),
+    pytest.param(
+        '"*:ASLEPE"',
+        "@pytest.mark.smartcar_error: '*:ASLEPE' matches no Smartcar API error*",
+        id="glob-matches-nothing",
+    ),
+    pytest.param(
+        "status=[]",
+        "@pytest.mark.smartcar_error: status=[] selects no error; leave it out to allow all",
+        id="filter-empty",
+    ),
+    pytest.param(
+        '"timeout", type="VEHICLE_STATE"',
+        "@pytest.mark.smartcar_error: type='VEHICLE_STATE' filters the catalog's API errors, "
+        "but 'timeout' is not one; give it a marker of its own (on another test) or drop the "
+        "filter",
+        id="filter-with-a-fault",
     ),
     pytest.param(
         '"VEHICLE_STATE:ASLEEP", times="2"',
@@ -143,21 +193,21 @@ COLLECTION_ERRORS = [
     ),
     pytest.param(
         'type="VEHICLE_STATE", status=429',
-        "@pytest.mark.smartcar_error(type='VEHICLE_STATE', status=429) matches no Smartcar "
-        "error: the filters exclude each other. Loosen one, or list keys "
+        "@pytest.mark.smartcar_error: type='VEHICLE_STATE' matches 17, status=429 matches 2, "
+        "but no Smartcar error matches all of them together. Loosen one, or list keys "
         "(see pytest_smartcar.catalog.API_ERRORS).",
         id="filters-match-nothing",
     ),
     pytest.param(
         '"VEHICLE_STATE:ASLEEP", status=429',
-        "@pytest.mark.smartcar_error('VEHICLE_STATE:ASLEEP', status=429) matches no Smartcar "
-        "error: the filters exclude each other. *",
+        "@pytest.mark.smartcar_error: 'VEHICLE_STATE:ASLEEP' matches 1, status=429 matches 2, "
+        "but no Smartcar error matches all of them together. *",
         id="key-conflicts-with-filter",
     ),
     pytest.param(
         '"RATE_LIMIT:*", exclude="RATE_LIMIT:*"',
-        "@pytest.mark.smartcar_error('RATE_LIMIT:*', exclude='RATE_LIMIT:*') matches no "
-        "Smartcar error: the filters exclude each other. *",
+        "@pytest.mark.smartcar_error: 'RATE_LIMIT:*' matches 2, exclude='RATE_LIMIT:*' "
+        "matches 46, but no Smartcar error matches all of them together. *",
         id="exclude-everything",
     ),
     pytest.param(
@@ -276,13 +326,11 @@ def test_marker_problems_are_collection_errors_naming_the_test(pytester: pytest.
     result.assert_outcomes(errors=len(cases))
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert_no_internal_traceback(result)
+    lines = result.stdout.lines
     missing = [
-        f"{module}.py::test_it: {message}"
+        f"{module}.py: {message}"
         for module, (_, message) in cases.items()
-        if not any(
-            fnmatch(line, literal(f"{module}.py::test_it: {message}"))
-            for line in result.stdout.lines
-        )
+        if not any(fnmatch(line, literal(f"  - test_it: {message}")) for line in lines)
     ]
     assert not missing, "expected lines not printed:\n" + "\n".join(missing)
     for module in cases:
@@ -315,9 +363,12 @@ def test_marker_problem_at_module_and_class_level_names_each_test(
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(
         [
-            "test_class.py::TestGroup::test_member: @pytest.mark.smartcar_error: unknown "
-            "Smartcar error 'VEHICLE_STATE:ASLEP': *",
-            "test_module.py::test_first: @pytest.mark.smartcar_error got an unknown argument "
+            "*ERROR collecting test_class.py*",
+            "pytest-smartcar: a mistake in the Smartcar markers of test_class.py::TestGroup:",
+            "  - test_member: @pytest.mark.smartcar_error: unknown Smartcar error "
+            "'VEHICLE_STATE:ASLEP': *",
+            "*ERROR collecting test_module.py*",
+            "  - test_first: @pytest.mark.smartcar_error got an unknown argument "
             "'tmes' (did you mean times?); *",
         ]
     )
@@ -338,14 +389,14 @@ def test_marker_problem_without_the_fixture_argument_is_still_caught(
     )
     result = run(pytester)
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines(["test_bad.py::test_it: @pytest.mark.smartcar_error: unknown*"])
+    result.stdout.fnmatch_lines(["  - test_it: @pytest.mark.smartcar_error: unknown*"])
 
 
 def test_collect_only_reports_marker_problems_too(pytester: pytest.Pytester) -> None:
-    nodeid = marked_test(pytester, '"VEHICLE_STATE:ASLEEP", tmes=2')
+    marked_test(pytester, '"VEHICLE_STATE:ASLEEP", tmes=2')
     result = run(pytester, "--collect-only", "-q")
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines([f"{nodeid}: @pytest.mark.smartcar_error got an unknown*"])
+    result.stdout.fnmatch_lines(["  - test_it: @pytest.mark.smartcar_error got an unknown*"])
 
 
 def test_marker_problem_is_printed_once(pytester: pytest.Pytester) -> None:
@@ -385,10 +436,10 @@ WRONG_TYPES = [
 def test_wrong_types_give_a_usage_error(
     pytester: pytest.Pytester, marker_args: str, message: str
 ) -> None:
-    nodeid = marked_test(pytester, marker_args)
+    marked_test(pytester, marker_args)
     result = run(pytester)
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines([literal(f"{nodeid}: {message}")])
+    result.stdout.fnmatch_lines([literal(f"  - test_it: {message}")])
     assert_no_internal_traceback(result)
 
 
@@ -486,3 +537,136 @@ def test_smartcar_select_typo_is_a_usage_error(pytester: pytest.Pytester) -> Non
     result = run(pytester, "--smartcar-select", "VEHICLE_STATE:ASLEP")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--smartcar-select*'VEHICLE_STATE:ASLEP'*VEHICLE_STATE:ASLEEP*"])
+
+
+# --- every mistake of a file, once, useful part first ----------------------------------------
+
+
+def test_every_marker_mistake_of_a_file_is_reported_at_once(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_mistakes="""
+        import pytest
+
+        @pytest.mark.smartcar_error("VEHICLE_STATE:ASLEPE")
+        def test_m1_key_typo(smartcar_error):
+            pass
+
+        @pytest.mark.smartcar_error("VEHICLE_STATE:ASLEEP", tmes=2)
+        def test_m2_argument_typo(smartcar_error):
+            pass
+
+        def test_fine():
+            pass
+
+        class TestGroup:
+            @pytest.mark.smartcar_error(status=[])
+            def test_m3_in_a_class(self, smartcar_error):
+                pass
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "pytest-smartcar: 3 mistakes in the Smartcar markers of test_mistakes.py:",
+            "  - test_m1_key_typo: @pytest.mark.smartcar_error: unknown Smartcar error "
+            "'VEHICLE_STATE:ASLEPE': *",
+            "  - test_m2_argument_typo: @pytest.mark.smartcar_error got an unknown argument "
+            "'tmes' *",
+            "  - TestGroup::test_m3_in_a_class: @pytest.mark.smartcar_error: status=[] selects *",
+            # The short summary starts with what is wrong, not with the path again.
+            "ERROR test_mistakes.py - test_m1_key_typo: unknown Smartcar error 'VEHICLE_ST*",
+        ]
+    )
+    assert_no_internal_traceback(result)
+
+
+def test_marker_mistakes_are_printed_once_under_xdist(pytester: pytest.Pytester) -> None:
+    marked_test(pytester, '"VEHICLE_STATE:ASLEP"')
+    pytester.makepyfile(test_other="def test_ok():\n    pass\n")
+    result = run(pytester, "-n", "2")
+    text = result.stdout.str()
+    assert text.count("ERROR collecting test_bad.py") == 1, text
+    assert text.count("ERROR test_bad.py - test_it: unknown Smartcar error") == 1, text
+    result.assert_outcomes(passed=1, errors=1)
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["strict-markers", "lax-markers"])
+def test_a_misspelt_marker_name_is_named(pytester: pytest.Pytester, strict: bool) -> None:
+    pytester.makepyfile(
+        test_typo="""
+        import pytest
+
+        @pytest.mark.smartcar_errors("VEHICLE_STATE:ASLEEP")
+        def test_it():
+            pass
+
+        @pytest.mark.smartcar_slow  # a marker of the user's own, not a typo of ours
+        def test_own():
+            pass
+        """
+    )
+    args = ("--strict-markers",) if strict else ("-W", "ignore::pytest.PytestUnknownMarkWarning")
+    result = pytester.runpytest(*INNER, *args)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*did you mean*smartcar_error?*"])
+    assert "smartcar_slow is not" not in result.stdout.str()
+    if not strict:
+        result.stdout.fnmatch_lines(
+            [
+                "  - test_it: @pytest.mark.smartcar_errors is not a pytest-smartcar marker: "
+                "did you mean @pytest.mark.smartcar_error? As written it serves nothing.",
+            ]
+        )
+
+
+def test_a_registered_marker_of_the_users_is_left_alone(pytester: pytest.Pytester) -> None:
+    # Not the name the test above misspells: pytest remembers registered markers across
+    # in-process runs, so sharing it would make that test depend on the order.
+    pytester.makeini("[pytest]\nmarkers =\n    smartcar_eror: the user's own\n")
+    pytester.makepyfile("import pytest\n\n@pytest.mark.smartcar_eror\ndef test_it():\n    pass\n")
+    run(pytester).assert_outcomes(passed=1)
+
+
+def test_a_param_level_marker_selecting_several_errors_is_refused(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_param="""
+        import pytest
+
+        @pytest.mark.parametrize(
+            "app", [pytest.param("a", marks=pytest.mark.smartcar_error("RATE_LIMIT:*"))]
+        )
+        def test_it(smartcar_error, app):
+            pass
+
+        @pytest.mark.smartcar_error("VEHICLE_STATE:*")
+        @pytest.mark.parametrize(
+            "app", [pytest.param("a", marks=pytest.mark.smartcar_error("SERVER:INTERNAL"))]
+        )
+        def test_twice(smartcar_error, app):
+            pass
+
+        @pytest.mark.smartcar_error(endpoint="odometer")
+        @pytest.mark.parametrize(
+            "app", ["a", pytest.param("b", marks=pytest.mark.smartcar_error("SERVER:INTERNAL"))]
+        )
+        def test_unmarked_param(smartcar_error, app):
+            pass
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "  - test_it: @pytest.mark.smartcar_error('RATE_LIMIT:*') in pytest.param(...) "
+            "serves one error, but this selects several: give each pytest.param one key, or "
+            "put the marker on the test function to run it once per error",
+            "  - test_twice: @pytest.mark.smartcar_error in pytest.param(...) "
+            "names errors, but the marker on the test already runs it once per error; name "
+            "them in one place",
+            "  - test_unmarked_param: some pytest.param(...) of this test carry "
+            "@pytest.mark.smartcar_error(KEY) and some do not; give each one *",
+        ]
+    )

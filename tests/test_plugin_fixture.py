@@ -335,6 +335,47 @@ def test_skipped_and_xfailed_tests_are_not_verified(pytester: pytest.Pytester) -
     assert result.ret == pytest.ExitCode.OK
 
 
+XFAIL_SUITE = """
+import httpx
+import pytest
+from pytest_smartcar.errors import UnmatchedSmartcarRequest, UnrequestedSmartcarStub
+
+URL = "https://api.smartcar.com/v2.0/vehicles/abc/odometer"
+
+@pytest.mark.xfail(raises=UnmatchedSmartcarRequest, strict=True)
+def test_unmatched_in_the_client(smartcar_error):
+    httpx.get(URL)
+
+@pytest.mark.xfail(raises=AssertionError, strict=True)
+def test_unmatched_as_an_assertion(smartcar_error):
+    httpx.get(URL)
+
+@pytest.mark.xfail(raises=UnmatchedSmartcarRequest, strict=True)
+def test_unmatched_and_swallowed(smartcar_error):
+    try:
+        httpx.get(URL)
+    except UnmatchedSmartcarRequest:
+        pass
+
+@pytest.mark.xfail(raises=UnrequestedSmartcarStub, strict=True)
+@pytest.mark.smartcar_error("VEHICLE_STATE:ASLEEP")
+def test_never_requested(smartcar_error):
+    pass
+
+@pytest.mark.xfail(raises=ValueError, strict=True)
+def test_another_exception_still_fails(smartcar_error):
+    httpx.get(URL)
+"""
+
+
+def test_xfail_raises_sees_the_plugins_own_failures(pytester: pytest.Pytester) -> None:
+    """The end-of-test check is raised in the call phase, so xfail(raises=...) applies."""
+    pytester.makepyfile(XFAIL_SUITE)
+    result = run(pytester)
+    result.assert_outcomes(xfailed=4, failed=1)
+    result.stdout.fnmatch_lines(["FAILED *test_another_exception_still_fails*"])
+
+
 def test_failure_in_another_fixture_stops_the_stub_and_reports_once(
     pytester: pytest.Pytester,
 ) -> None:

@@ -390,6 +390,80 @@ def test_markers_merge_across_three_levels_closest_wins(pytester: pytest.Pyteste
     result.assert_outcomes(passed=2 + 4 * n)
 
 
+# --- the marker serves what serve() serves ------------------------------------------------------
+
+
+OUTCOMES_SUITE = """
+import httpx
+import pytest
+
+URL = "https://api.smartcar.com/v2.0/vehicles/abc/odometer"
+TOKEN = "https://auth.smartcar.com/oauth/token"
+
+@pytest.mark.smartcar_error("timeout")
+def test_fault(smartcar_error):
+    with pytest.raises(httpx.TimeoutException):
+        httpx.get(URL)
+
+@pytest.mark.smartcar_error("success")
+def test_success(smartcar_error):
+    assert httpx.get(URL).status_code == 200
+
+@pytest.mark.smartcar_error({"distance": 5.0, "unit": "km"})
+def test_success_body(smartcar_error):
+    assert httpx.get(URL).json() == {"distance": 5.0, "unit": "km"}
+
+@pytest.mark.smartcar_error("OAUTH:INVALID_CODE", endpoint="token")
+def test_oauth(smartcar_error):
+    reply = httpx.post(TOKEN, data={"grant_type": "authorization_code", "code": "x"})
+    assert (reply.status_code, reply.json()["error"]) == (400, "invalid_request")
+
+@pytest.mark.smartcar_error("v1:vehicle_state_error:VS_000")
+def test_legacy(smartcar_error):
+    assert httpx.get(URL).json()["error"] == "vehicle_state_error"
+
+@pytest.mark.smartcar_error("gateway_502", "success", "RATE_LIMIT:*")
+def test_mixed(smartcar_error):
+    httpx.get(URL)
+"""
+
+
+def test_the_marker_takes_faults_success_bodies_and_other_catalog_keys(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_outcomes=OUTCOMES_SUITE)
+    assert ids(collected(pytester)) == [
+        "", "", "", "", "",
+        "gateway_502", "success", "RATE_LIMIT:SMARTCAR_API", "RATE_LIMIT:VEHICLE",
+    ]  # fmt: skip
+    run(pytester).assert_outcomes(passed=9)
+
+
+def test_a_param_level_marker_serves_its_own_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_param="""
+        import httpx
+        import pytest
+
+        URL = "https://api.smartcar.com/v2.0/vehicles/abc/odometer"
+
+        @pytest.mark.smartcar_error(endpoint="odometer")
+        @pytest.mark.parametrize(
+            "status",
+            [
+                pytest.param(429, marks=pytest.mark.smartcar_error("RATE_LIMIT:VEHICLE")),
+                pytest.param(500, marks=pytest.mark.smartcar_error("SERVER:INTERNAL")),
+                pytest.param(200, marks=pytest.mark.smartcar_error("success")),
+            ],
+        )
+        def test_it(smartcar_error, status):
+            assert httpx.get(URL).status_code == status
+            assert smartcar_error.calls[0].endpoint == "odometer"
+        """
+    )
+    run(pytester).assert_outcomes(passed=3)
+
+
 # --- --smartcar-select ---------------------------------------------------------------------------
 
 
@@ -411,6 +485,10 @@ def test_single(smartcar_error):
 def test_plain():
     pass
 """
+
+
+#: test_states: 17 VEHICLE_STATE errors; test_cross: 48 errors x 2 endpoints.
+CASES_IN_SELECT_SUITE = 17 + 48 * 2
 
 
 def test_smartcar_select_narrows_every_parametrized_marker(pytester: pytest.Pytester) -> None:
@@ -447,14 +525,17 @@ def test_smartcar_select_matching_nothing_drops_the_test_cleanly(
     result = run(pytester, "--smartcar-select", "BILLING:*", "-rs")
     result.stdout.no_fnmatch_line("*NOTSET*")
     result.stdout.no_fnmatch_line("*empty parameter set*")
-    outcomes = result.parseoutcomes()
-    # Only test_states has no BILLING case; test_cross keeps its 4 x 2 BILLING cases.
-    assert outcomes.get("failed") == 8
-    deselected = outcomes.get("deselected", 0) == 1
-    skipped_with_reason = outcomes.get("skipped", 0) == 1 and "--smartcar-select" in (
-        result.stdout.str()
-    )
-    assert deselected or skipped_with_reason
+    # test_cross keeps its 4 x 2 BILLING cases; every other case is deselected.
+    result.assert_outcomes(failed=8, passed=2, deselected=CASES_IN_SELECT_SUITE - 8)
+
+
+def test_smartcar_select_counts_each_case_it_leaves_out_as_deselected(
+    pytester: pytest.Pytester,
+) -> None:
+    """pytest's "N deselected" counts cases, as -k does: docs/parametrize.md says so."""
+    pytester.makepyfile(test_select=SELECT_SUITE)
+    result = run(pytester, "--smartcar-select", "vehicle_state:a*")
+    result.assert_outcomes(failed=3, passed=2, deselected=CASES_IN_SELECT_SUITE - 3)
 
 
 # --- registration --------------------------------------------------------------------------------

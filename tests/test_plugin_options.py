@@ -56,3 +56,19 @@ def test_block_unmatched_fails_other_hosts(pytester: pytest.Pytester, how: str) 
     result.stdout.fnmatch_lines(
         ["*pytest-smartcar blocked GET http://127.0.0.1:9/health: block_unmatched is on*"]
     )
+
+
+@pytest.mark.parametrize("name", ["smartcar_block_unmatched", "smartcar_allow_network"])
+def test_a_yes_no_ini_key_pytest_cannot_read_is_one_usage_error(
+    pytester: pytest.Pytester, name: str
+) -> None:
+    pytester.makeini(f"[pytest]\n{name} = maybe\n")
+    pytester.makepyfile(
+        "def test_a(smartcar_error):\n    pass\n\ndef test_b(smartcar_error):\n    pass\n"
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [f"ERROR: ini {name}: *'maybe'; it takes true or false (also yes/no, on/off, 1/0)"]
+    )
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()

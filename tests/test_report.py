@@ -84,37 +84,13 @@ SUBSET_EXERCISED: dict[str, dict[str, Any]] = {
 }
 
 SUBSET_COMPACT = """\
-catalog 2025.11: 4 of 57 errors exercised (7.01%): API 3/48, Connect 1/9
-API errors by type:
-  AUTHENTICATION              1/1   AUTHENTICATION
-  BILLING                     0/4
-  COMPATIBILITY               0/4
-  CONNECTED_SERVICES_ACCOUNT  0/7
-  PERMISSION                  0/1
-  RATE_LIMIT                  1/2   RATE_LIMIT:VEHICLE (lock)
-  RESOURCE_NOT_FOUND          0/2
-  SERVER                      0/3
-  UPSTREAM                    0/5
-  VALIDATION                  0/2
-  VEHICLE_STATE               1/17  VEHICLE_STATE:ASLEEP (battery, odometer)
-Connect errors                1/9   access_denied
-missing API errors (45): BILLING:INVALID_PLAN, BILLING:VEHICLE_LIMIT,
-  BILLING:VEHICLE_REQUEST_LIMIT, BILLING:ACCOUNT_SUSPENDED,
-  COMPATIBILITY:MAKE_NOT_COMPATIBLE, COMPATIBILITY:PLATFORM_NOT_CAPABLE,
-  COMPATIBILITY:SMARTCAR_NOT_CAPABLE, COMPATIBILITY:VEHICLE_NOT_CAPABLE,
-  CONNECTED_SERVICES_ACCOUNT:ACCOUNT_ISSUE,
-  CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED,
-  CONNECTED_SERVICES_ACCOUNT:NO_VEHICLES,
-  CONNECTED_SERVICES_ACCOUNT:SUBSCRIPTION,
-  CONNECTED_SERVICES_ACCOUNT:VEHICLE_MISSING,
-  CONNECTED_SERVICES_ACCOUNT:PERMISSION,
-  CONNECTED_SERVICES_ACCOUNT:VIRTUAL_KEY_REQUIRED, PERMISSION,
-  RATE_LIMIT:SMARTCAR_API, RESOURCE_NOT_FOUND:PATH, RESOURCE_NOT_FOUND:VERSION,
-  SERVER:INTERNAL, SERVER:MULTIPLE_RECORDS_FOUND, SERVER:RECORD_NOT_FOUND,
-  UPSTREAM:INVALID_DATA, UPSTREAM:KNOWN_ISSUE, UPSTREAM:NO_RESPONSE,
-  UPSTREAM:RATE_LIMIT, UPSTREAM:UNKNOWN_ISSUE, VALIDATION,
-  VALIDATION:PARAMETER, VEHICLE_STATE:CHARGING_IN_PROGRESS,
-  VEHICLE_STATE:CHARGING_PLUG_CONNECTED,
+catalog 2025.11: 4 of 57 errors exercised (7.01%), counting API and Connect
+  API       3/48     6.25%
+  Connect   1/9     11.11%
+missing API errors (45): BILLING:* (4), COMPATIBILITY:* (4),
+  CONNECTED_SERVICES_ACCOUNT:* (7), PERMISSION, RATE_LIMIT:SMARTCAR_API,
+  RESOURCE_NOT_FOUND:* (2), SERVER:* (3), UPSTREAM:* (5), VALIDATION:* (2),
+  VEHICLE_STATE:CHARGING_IN_PROGRESS, VEHICLE_STATE:CHARGING_PLUG_CONNECTED,
   VEHICLE_STATE:CHARGING_PLUG_NOT_CONNECTED, VEHICLE_STATE:DOOR_OPEN,
   VEHICLE_STATE:FULLY_CHARGED, VEHICLE_STATE:NOT_CHARGING,
   VEHICLE_STATE:CHARGE_FAULT, VEHICLE_STATE:HOOD_OPEN,
@@ -173,8 +149,10 @@ def test_compact_summary_pins_the_subset(subset: pytest.Pytester) -> None:
 def test_verbose_summary_lists_every_error_with_its_tests(subset: pytest.Pytester) -> None:
     result = subset.runpytest("--smartcar-report", "-v")
     section = report_section(result)
-    assert section[:3] == [
-        "catalog 2025.11: 4 of 57 errors exercised (7.01%): API 3/48, Connect 1/9",
+    assert section[:5] == [
+        "catalog 2025.11: 4 of 57 errors exercised (7.01%), counting API and Connect",
+        "  API       3/48     6.25%",
+        "  Connect   1/9     11.11%",
         "API errors by type (+ exercised, - missing):",
         "  AUTHENTICATION 1/1",
     ]
@@ -236,7 +214,7 @@ def test_json_report_holds_exactly_the_subset(subset: pytest.Pytester) -> None:
     data = read_json(path)
     api_missing = [s.key for s in catalog.API_ERRORS if s.key not in SUBSET_EXERCISED]
     assert {k: data[k] for k in ("schema_version", "catalog_version", "total", "exercised")} == {
-        "schema_version": 1,
+        "schema_version": 2,
         "catalog_version": catalog.CATALOG_VERSION,
         "total": 57,
         "exercised": 4,
@@ -355,7 +333,8 @@ def test_fail_under_option(subset: pytest.Pytester, threshold: str, fails: bool)
         assert result.ret == pytest.ExitCode.TESTS_FAILED
         result.stdout.fnmatch_lines(
             [
-                "FAIL: Smartcar catalog coverage 7.01% (4 of 57 errors) is below the required "
+                "FAIL: Smartcar catalog coverage 7.01% (4 of 57 errors, API and Connect) is below "
+                "the required "
                 f"{float(threshold):g}% (--smartcar-fail-under={float(threshold):g}). Add tests "
                 "for the missing errors (--smartcar-report lists them) or lower the threshold."
             ]
@@ -365,7 +344,7 @@ def test_fail_under_option(subset: pytest.Pytester, threshold: str, fails: bool)
         result.stdout.fnmatch_lines(
             [
                 f"Required Smartcar catalog coverage of {float(threshold):g}% reached: "
-                "7.01% (4 of 57 errors)."
+                "7.01% (4 of 57 errors, API and Connect)."
             ]
         )
 
@@ -390,10 +369,24 @@ def test_fail_under_keeps_a_test_failure(pytester: pytest.Pytester) -> None:
     [
         (["--smartcar-fail-under=101"], None, "--smartcar-fail-under=101: takes a percentage*"),
         (["--smartcar-fail-under=-1"], None, "--smartcar-fail-under=-1: takes a percentage*"),
+        (["--smartcar-fail-under=abc"], None, "*from 0 to 100, like 90 or 90%, got 'abc'"),
         ([], "lots", "ini smartcar_fail_under = lots: takes a percentage from 0 to 100*'lots'"),
+        (["--smartcar-report-json="], None, "--smartcar-report-json= got an empty path; *"),
+        (["--smartcar-report-html= "], None, "--smartcar-report-html= got an empty path; *"),
+        (
+            ["--smartcar-report-json=r.json", "--smartcar-report-html=./r.json"],
+            None,
+            "--smartcar-report-json and --smartcar-report-html both name *r.json: the HTML "
+            "report would overwrite the JSON one; give each its own file",
+        ),
+        (
+            ["--smartcar-report-scope=conect"],
+            None,
+            "--smartcar-report-scope=conect: unknown scope 'conect' (did you mean connect?); *",
+        ),
     ],
 )
-def test_fail_under_rejects_a_bad_threshold(
+def test_report_options_refuse_bad_values_at_start_up(
     pytester: pytest.Pytester, args: list[str], ini: str | None, message: str
 ) -> None:
     pytester.makepyfile("def test_ok():\n    pass\n")
@@ -408,6 +401,84 @@ def test_fail_under_without_a_terminal_still_says_why(subset: pytest.Pytester) -
     result = subset.runpytest("-p", "no:terminal", "--smartcar-fail-under=50")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stderr.fnmatch_lines(["FAIL: Smartcar catalog coverage 7.01%*below the required 50%*"])
+
+
+# ------------------------------------------------------------------------- scope
+
+
+API_ONLY_SUITE = """
+import pytest
+from pytest_smartcar import catalog
+
+@pytest.mark.parametrize("key", [s.key for s in catalog.API_ERRORS])
+def test_every_api_error(served, key):
+    served(key, "odometer")
+"""
+
+
+@pytest.fixture
+def api_only(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A suite that exercises every API error and no Connect error."""
+    pytester.makeconftest(SERVED_CONFTEST)
+    pytester.makepyfile(test_api=API_ONLY_SUITE)
+    return pytester
+
+
+def test_an_api_only_suite_is_measured_on_the_api_and_can_pass(api_only: pytest.Pytester) -> None:
+    result = api_only.runpytest("--smartcar-report", "--smartcar-fail-under=90%")
+    assert result.ret == pytest.ExitCode.OK
+    # At full coverage the summary is a few lines; -v has the detail.
+    assert report_section(result) == [
+        "catalog 2025.11: 48 of 48 errors exercised (100.00%), counting API",
+        "  API      48/48   100.00%",
+        "  Connect   0/9      0.00%  not counted: no Connect error was served; "
+        "--smartcar-report-scope=all counts it",
+        "(-v lists every error with the tests that exercised it)",
+        "Required Smartcar catalog coverage of 90% reached: 100.00% (48 of 48 errors, API).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scope", "figure", "ok"),
+    [
+        ("all", "84.21% (48 of 57 errors, API and Connect)", False),
+        ("api,connect", "84.21% (48 of 57 errors, API and Connect)", False),
+        ("connect", "0.00% (0 of 9 errors, Connect)", False),
+        ("api", "100.00% (48 of 48 errors, API)", True),
+    ],
+)
+def test_the_scope_chooses_the_catalogs_the_figure_counts(
+    api_only: pytest.Pytester, scope: str, figure: str, ok: bool
+) -> None:
+    api_only.makeini(f"[pytest]\nsmartcar_report_scope = {scope}\nsmartcar_fail_under = 90\n")
+    result = api_only.runpytest("--smartcar-report-json=r.json")
+    assert (result.ret == pytest.ExitCode.OK) is ok
+    result.stdout.fnmatch_lines([f"*Smartcar catalog coverage* {figure}*"])
+    data = read_json(api_only.path / "r.json")
+    assert (data["scope"], data["scope_auto"]) == (
+        ["api", "connect"] if "," in scope or scope == "all" else [scope],
+        False,
+    )
+
+
+def test_a_suite_that_serves_nothing_is_measured_on_the_api(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_ok():\n    pass\n")
+    result = pytester.runpytest("--smartcar-fail-under=1")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["FAIL: Smartcar catalog coverage 0.00% (0 of 48 errors, API)*"])
+
+
+def test_help_says_what_the_report_options_take(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "*--smartcar-fail-under=PCT*",
+            "*(0-100, e.g. 90 or 90%)*",
+            "*--smartcar-report-scope=SCOPE*",
+            "*smartcar_fail_under (string):*",
+            "*a percentage from 0 to 100 (90 or 90%)*",
+        ]
+    )
 
 
 # -------------------------------------------------------------------------- xdist
@@ -466,7 +537,7 @@ def test_xdist_fail_under(subset: pytest.Pytester, monkeypatch: pytest.MonkeyPat
     _subprocess_env(monkeypatch)
     result = subset.runpytest_subprocess("-n", "2", "--smartcar-fail-under=7.02")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["FAIL: Smartcar catalog coverage 7.01% (4 of 57 errors)*"])
+    result.stdout.fnmatch_lines(["FAIL: Smartcar catalog coverage 7.01% (4 of 57 errors*"])
 
 
 # ---------------------------------------------------- through the real fixtures
@@ -514,13 +585,27 @@ def app_warmup():
 
 def test_served_during_fixture_setup(app_warmup):
     pass
+
+@pytest.fixture(scope="module")
+def module_warmup():
+    from pytest_smartcar import stub_smartcar
+    with stub_smartcar() as stub:
+        stub.serve("SERVER:RECORD_NOT_FOUND", endpoint="vin")
+        httpx.get(VEHICLE + "/vin")
+    yield
+
+def test_first_user_of_the_module_fixture(module_warmup):
+    pass
+
+def test_second_user_of_the_module_fixture(module_warmup):
+    pass
 """
 
 
 def test_real_fixtures_count_only_what_was_served(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_real=REAL_SUITE)
     result = pytester.runpytest("--smartcar-report", "--smartcar-report-json=r.json")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=12)
     data = read_json(pytester.path / "r.json")
     api = exercised(data["api"])
     assert "BILLING:VEHICLE_LIMIT" not in api  # declared, never requested
@@ -533,6 +618,11 @@ def test_real_fixtures_count_only_what_was_served(pytester: pytest.Pytester) -> 
         "VEHICLE_STATE:ASLEEP": (["odometer"], ["test_real.py::test_asleep"]),
         "SERVER:INTERNAL": (["fuel"], ["test_real.py::test_engine_opened_in_the_body"]),
         "UPSTREAM:NO_RESPONSE": (["vin"], ["test_real.py::test_served_during_fixture_setup"]),
+        # A module-scoped fixture's setup is credited to it, not to its first test.
+        "SERVER:RECORD_NOT_FOUND": (
+            ["vin"],
+            ["test_real.py::module_warmup (module-scoped fixture)"],
+        ),
     }
     assert exercised(data["connect"]) == {
         "access_denied": {
@@ -542,8 +632,8 @@ def test_real_fixtures_count_only_what_was_served(pytester: pytest.Pytester) -> 
             "tests": ["test_real.py::test_denied"],
         }
     }
-    assert (data["api"]["exercised"], data["connect"]["exercised"], data["exercised"]) == (8, 1, 9)
-    result.stdout.fnmatch_lines(["  COMPATIBILITY               4/4*"])
+    assert (data["api"]["exercised"], data["connect"]["exercised"], data["exercised"]) == (9, 1, 10)
+    result.stdout.fnmatch_lines(["catalog 2025.11: 10 of 57 errors exercised (17.54%)*"])
 
 
 # ------------------------------------------------------------------- aggregation
@@ -590,9 +680,11 @@ def test_percentages_round_down() -> None:
         coverage.add("connect", connect.code, None, "t.py::test")
     data = coverage.to_json()
     assert (data["exercised"], data["percent"]) == (56, 98.24)  # 98.245...
+    assert data["scope"] == ["api", "connect"]
     assert data["connect"]["percent"] == 88.88  # 88.888...
     lines = terminal_lines(data)
     assert lines[0].startswith("catalog 2025.11: 56 of 57 errors exercised (98.24%)")
+    assert lines[2] == "  Connect   8/9     88.88%"
     assert lines[-2:] == [
         "missing Connect errors (1): battery_capacity_no_selection",
         "(-v lists every error with the tests that exercised it)",
