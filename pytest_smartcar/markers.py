@@ -317,9 +317,9 @@ def _select(patterns: Sequence[str], filters: Mapping[str, Any]) -> tuple[Any, .
         raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {_message(exc)}") from None
     if specs:
         return specs
-    api: dict[str, Any] = {"api": "any"}
+    api: dict[str, Any] = {"api": filters.get("api", "v2.0")}
     for pattern in patterns:
-        if not catalog.select(pattern, **api):
+        if not catalog.select(pattern, api="any"):
             raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {_no_match(pattern)}")
     for name, value in filters.items():
         if name == "api":

@@ -22,7 +22,10 @@ KEY = "VEHICLE_STATE:ASLEEP"
         ({"body": {1: "a"}}, "body= field names are strings, got 1"),
         ({"body": ["a"]}, "body= takes a dict, got ['a']"),
         ({"headers": {1: "a"}}, "headers= names are HTTP header names"),
-        ({"headers": {"X-A": 1}}, "header values are strings; write '1'"),
+        (
+            {"headers": {"X-A": 1}},
+            "header values are strings (or None to leave the header out); write '1'",
+        ),
         ({"headers": {"X-A": "b\r\nSet-Cookie: x"}}, "cannot hold CR, LF or NUL"),
         ({"headers": {"X A": "b"}}, "headers= names are HTTP header names"),
         ({"vehicle_id": ""}, "vehicle_id= takes a non-empty string"),
