@@ -439,12 +439,14 @@ def _python(code: str) -> str:
     return done.stdout.strip()
 
 
-def test_from_type_works_without_importing_the_strategies() -> None:
+def test_importing_hypothesis_imports_nothing_of_ours_and_from_type_still_works() -> None:
     out = _python(
         """
         import sys
         import hypothesis
         from hypothesis import find, strategies as st
+        ours = sorted(m for m in sys.modules if m.startswith("pytest_smartcar."))
+        assert ours == ["pytest_smartcar._hypothesis_entry"], ours
         from pytest_smartcar.catalog import ErrorSpec
         from pytest_smartcar.parser import SmartcarError
         assert "pytest_smartcar.strategies" not in sys.modules
@@ -455,6 +457,24 @@ def test_from_type_works_without_importing_the_strategies() -> None:
         """
     )
     assert out.splitlines() == ["AUTHENTICATION", "SmartcarError AUTHENTICATION 401"]
+
+
+def test_from_type_works_for_modules_imported_before_hypothesis_and_reimported() -> None:
+    out = _python(
+        """
+        import sys
+        import pytest_smartcar.catalog
+        import hypothesis
+        from hypothesis import find, strategies as st
+        print(find(st.from_type(pytest_smartcar.catalog.ErrorSpec), lambda s: True).key)
+        for name in [m for m in sys.modules if m.startswith("pytest_smartcar.")]:
+            if name != "pytest_smartcar._hypothesis_entry":
+                del sys.modules[name]  # as pytester does after an in-process run
+        from pytest_smartcar.parser import SmartcarError
+        print(find(st.from_type(SmartcarError), lambda e: e.type is not None).key)
+        """
+    )
+    assert out.splitlines() == ["AUTHENTICATION", "AUTHENTICATION"]
 
 
 def test_importing_the_strategies_builds_nothing() -> None:
