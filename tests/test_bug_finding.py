@@ -1,12 +1,15 @@
 """Bug-finding power of ``error_cases()``: one correct parser, many one-defect parsers.
 
-Each defective parser is the correct one with a single realistic bug. With hypothesis's
-default 100 examples, the property test (the one in PRODUCT.md, extended to every field
-the case claims) must fail for every defective parser and pass for the correct one,
-whatever the seed. Run this file as a script to print the size of each falsifying
-example after shrinking::
+Each defective parser is the correct one with a single realistic bug: thirteen in v2.0
+and legacy parsing, fuzzed with ``error_cases()``, and eight in V3 parsing, fuzzed with
+``error_cases(api="v3")``. With hypothesis's default 100 examples (300 for the three V3
+defects that only one shape of body shows), the property test (the one in PRODUCT.md,
+extended to every field the case claims) must fail for every defective parser and pass
+for the correct one and the reference parser, whatever the seed. Run this file as a
+script to print the size of each falsifying example after shrinking, and how often each
+defect is caught over many seeds::
 
-    /work/venv/bin/python tests/test_bug_finding.py
+    .venv/bin/python tests/test_bug_finding.py [seeds]
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ def check(parsed: SmartcarError, expected: SmartcarError) -> None:
 class CorrectParser:
     """A small parser written from the ground-truth rules (no code shared with parser.py)."""
 
+    #: The ``error_cases(api=...)`` a defect is fuzzed with (the correct parser meets all),
+    #: and the examples it takes: hypothesis's default 100, more for defects that only
+    #: one shape of body shows (the script below prints how often each is caught).
+    api = "v2.0"
+    examples = 100
+
     def __call__(self, response: httpx.Response) -> SmartcarError:
         body = self.body(response)
         found: dict[str, Any] = {
@@ -63,8 +72,38 @@ class CorrectParser:
                 detail=detail if isinstance(detail, list) else None,
             )
         else:
-            found.update(self.legacy(body))
+            found.update(self.v3(body) or self.legacy(body))
         return SmartcarError(**found)
+
+    def first_error(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            first: dict[str, Any] = errors[0]
+            return first if isinstance(first.get("type"), str) else None
+        return None
+
+    def v3(self, body: dict[str, Any]) -> dict[str, Any]:
+        item = self.first_error(body)
+        if item is None:
+            return {}
+        resolution, url = self.resolution(item)
+        return {
+            "type": item["type"],
+            "code": self.code(item),
+            "title": _text(item, "title"),
+            "description": self.v3_description(item),
+            "doc_url": self.v3_doc_url(item),
+            "suggested_user_message": self.suggested(item),
+            "resolution": resolution,
+            "resolution_url": url,
+        }
+
+    def v3_description(self, item: dict[str, Any]) -> str | None:
+        return _text(item, "detail")
+
+    def v3_doc_url(self, item: dict[str, Any]) -> str | None:
+        links = item.get("links")
+        return _text(links, "about") if isinstance(links, dict) else None
 
     def header(self, response: httpx.Response, name: str) -> str | None:
         value: str | None = response.headers.get(name)
@@ -244,6 +283,96 @@ class CatchesOnlyJsonDecodeError(CorrectParser):
             return None
 
 
+# --- defects of V3 parsers ---------------------------------------------------------------------
+
+
+class V3IgnoresV3Bodies(CorrectParser):
+    """Knows v2.0 and legacy bodies only, as every SDK does (see the SDK page)."""
+
+    api = "v3"
+
+    def v3(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+class V3StatusFromTheError(CorrectParser):
+    """Takes ``int(errors[0].status)`` for the status, which is a string in V3 bodies."""
+
+    api = "v3"
+
+    def status(self, response: httpx.Response, body: dict[str, Any]) -> int:
+        item = self.first_error(body)
+        return int(item["status"]) if item is not None else response.status_code
+
+
+class V3ErrorsUnchecked(CorrectParser):
+    """``body["errors"][0]`` whenever ``errors`` is there: empty or not a list, it crashes."""
+
+    api = "v3"
+
+    def first_error(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        if "errors" not in body:
+            return None
+        first: dict[str, Any] = body["errors"][0]  # the defect
+        return first if isinstance(first.get("type"), str) else None
+
+
+class V3LastError(CorrectParser):
+    """Reads ``errors[-1]``: with several errors, the wrong one."""
+
+    api = "v3"
+    examples = 300
+
+    def first_error(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[-1], dict):
+            last: dict[str, Any] = errors[-1]
+            return last if isinstance(last.get("type"), str) else None
+        return None
+
+
+class V3DetailStripped(CorrectParser):
+    """``item["detail"].strip()``: a missing or non-string detail crashes it."""
+
+    api = "v3"
+    examples = 300
+
+    def v3_description(self, item: dict[str, Any]) -> str | None:
+        return item["detail"].strip()  # type: ignore[no-any-return]
+
+
+class V3LinksUnchecked(CorrectParser):
+    """``item.get("links", {}).get("about")``: links as a string, list or null crash it."""
+
+    api = "v3"
+    examples = 300
+
+    def v3_doc_url(self, item: dict[str, Any]) -> str | None:
+        about = item.get("links", {}).get("about")
+        return about if isinstance(about, str) else None
+
+
+class V3TitleForDetail(CorrectParser):
+    """Reports the short ``title`` where the sentence (``detail``) belongs."""
+
+    api = "v3"
+
+    def v3_description(self, item: dict[str, Any]) -> str | None:
+        return _text(item, "title")
+
+
+class V3JsonMediaTypeOnly(CorrectParser):
+    """Reads bodies labelled exactly ``application/json``: a JSON:API
+    ``application/vnd.api+json`` body is skipped."""
+
+    api = "v3"
+
+    def is_json(self, content_type: str | None) -> bool:
+        return (
+            content_type is None or content_type.split(";")[0].strip().lower() == "application/json"
+        )
+
+
 DEFECTIVE: tuple[type[CorrectParser], ...] = (
     CrashesOnGatewayHtml,
     TrustsBodyStatusCode,
@@ -258,6 +387,14 @@ DEFECTIVE: tuple[type[CorrectParser], ...] = (
     BodyRequestIdFirst,
     CrashesOnInvalidUtf8,
     CatchesOnlyJsonDecodeError,
+    V3IgnoresV3Bodies,
+    V3StatusFromTheError,
+    V3ErrorsUnchecked,
+    V3LastError,
+    V3DetailStripped,
+    V3LinksUnchecked,
+    V3TitleForDetail,
+    V3JsonMediaTypeOnly,
 )
 SEEDS = (0, 1, 2)
 #: Hypothesis's default phases without shrinking: shrinking changes which failing example
@@ -266,10 +403,15 @@ NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
 def run_property(
-    parser: Callable[[httpx.Response], SmartcarError], run_seed: int, *, shrink: bool = False
+    parser: Callable[[httpx.Response], SmartcarError],
+    run_seed: int,
+    *,
+    shrink: bool = False,
+    api: str | None = None,
 ) -> ErrorCase | None:
     """Run the property test under ``run_seed`` with hypothesis's defaults (100 examples),
-    no example database and, unless ``shrink``, no shrinking.
+    no example database and, unless ``shrink``, no shrinking, on ``error_cases(api=api)``
+    (by default the parser's own ``api``).
 
     Returns the falsifying case (the last one run: hypothesis replays the reported
     example last), or None when the test passed.
@@ -277,8 +419,12 @@ def run_property(
     last: list[ErrorCase] = []
 
     @seed(run_seed)
-    @settings(database=None, phases=tuple(Phase) if shrink else NO_SHRINK)
-    @given(error_cases())
+    @settings(
+        database=None,
+        phases=tuple(Phase) if shrink else NO_SHRINK,
+        max_examples=getattr(parser, "examples", 100),
+    )
+    @given(error_cases(api=api or getattr(parser, "api", "v2.0")))
     def property_test(case: ErrorCase) -> None:
         last[:] = [case]
         check(parser(case.response), case.expected)
@@ -293,14 +439,19 @@ def run_property(
 # --- the tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("run_seed", SEEDS)
-def test_the_correct_parser_passes(run_seed: int) -> None:
-    assert run_property(CorrectParser(), run_seed) is None
+APIS = ("v2.0", "v3", "any")
 
 
+@pytest.mark.parametrize("api", APIS)
 @pytest.mark.parametrize("run_seed", SEEDS)
-def test_the_reference_parser_passes(run_seed: int) -> None:
-    assert run_property(SmartcarError.from_response, run_seed) is None
+def test_the_correct_parser_passes(run_seed: int, api: str) -> None:
+    assert run_property(CorrectParser(), run_seed, api=api) is None
+
+
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("run_seed", SEEDS)
+def test_the_reference_parser_passes(run_seed: int, api: str) -> None:
+    assert run_property(SmartcarError.from_response, run_seed, api=api) is None
 
 
 @pytest.mark.parametrize("parser_class", DEFECTIVE, ids=lambda cls: cls.__name__)
@@ -330,6 +481,7 @@ def test_each_defect_really_differs_from_the_correct_parser() -> None:
     asleep = mu.v2_draft(
         get("VEHICLE_STATE:ASLEEP"), request_id="5dea93a1-3f79-4246-90c5-89610a20471b"
     )
+    v3_asleep = mu.v3_draft(get("VEHICLE_STATE:ASLEEP"), request_id=None)
     drafts = [
         mu.OPERATORS["gateway_page"](asleep, 502),
         mu.OPERATORS["status_code_differs"](asleep, 500),
@@ -344,6 +496,14 @@ def test_each_defect_really_differs_from_the_correct_parser() -> None:
         mu.OPERATORS["request_id_body_wrong"](asleep, 12345),
         mu.OPERATORS["invalid_utf8"](asleep, 1),
         mu.OPERATORS["deep_array"](asleep, 100_000),
+        v3_asleep,
+        mu.OPERATORS["status_differs"](v3_asleep, "500"),
+        mu.OPERATORS["errors_empty"](v3_asleep, None),
+        mu.OPERATORS["several_errors"](v3_asleep, "another error after"),
+        mu.OPERATORS["detail_not_string"](v3_asleep, 409),
+        mu.OPERATORS["links_not_object"](v3_asleep, "https://smartcar.com/docs"),
+        v3_asleep,
+        mu.OPERATORS["content_type_jsonapi"](v3_asleep, "application/vnd.api+json"),
     ]
     for parser_class, draft in zip(DEFECTIVE, drafts, strict=True):
         response = httpx.Response(
@@ -397,8 +557,8 @@ def examples_to_failure(parser: CorrectParser, run_seed: int) -> int | None:
     calls = 0
 
     @seed(run_seed)
-    @settings(database=None, phases=NO_SHRINK)
-    @given(error_cases())
+    @settings(database=None, phases=NO_SHRINK, max_examples=parser.examples)
+    @given(error_cases(api=parser.api))
     def property_test(case: ErrorCase) -> None:
         nonlocal calls
         calls += 1
