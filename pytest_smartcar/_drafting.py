@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from pytest_smartcar import _mutations as mu
-from pytest_smartcar.catalog import LEGACY_ERRORS, OAUTH_ERRORS, ErrorSpec
+from pytest_smartcar.catalog import LEGACY_ERRORS, OAUTH_ERRORS, ErrorSpec, OAuthErrorSpec
 
-__all__ = ["DEFAULT_BATCH_PATHS", "Plan", "drafts", "families", "weighted"]
+__all__ = ["DEFAULT_BATCH_PATHS", "Plan", "drafts", "families", "oauth_specs", "weighted"]
 
 #: Paths ``batch_responses()`` draws from unless told otherwise.
 DEFAULT_BATCH_PATHS = (
@@ -44,7 +44,8 @@ _APP_NAMES = ("Example App", "Optiwatt", "KabobMobile", "Ünïcødé Mobility", 
 _CONTENT_TYPES = (mu.JSON_CONTENT_TYPE, mu.JSON_CONTENT_TYPE, "application/json")
 _SUGGESTED = (True, True, False)
 _LINKS = (True, True, True, False)
-#: Whether a V3 error carries SC-Request-Id (unconfirmed for V3: both are generated).
+#: Whether a V3 error carries SC-Request-Id as the catalog says (unconfirmed for V3, so
+#: the other way is generated too).
 _V3_REQUEST_ID = (True, True, False)
 _DOC_URL_STYLES: tuple[mu.DocUrlStyle, ...] = ("current", "current", "v2.0")
 _KEY_ORDER_MOVED = (False, False, False, True)
@@ -52,6 +53,8 @@ _KEY_ORDER_MOVED = (False, False, False, True)
 _RETRY_AFTER_SET = (False, False, False, False, True)
 _NAME_STYLES: tuple[mu.NameStyle, ...] = ("canonical", "lower", "upper")
 _LEGACY_FAMILIES = ("v1", "v1", "oauth")
+#: V3 has no v1.0: its legacy-shaped errors are the token endpoint's (iam.smartcar.com).
+_V3_LEGACY_FAMILIES = ("oauth", "oauth", "oauth")
 _OAUTH_VALUES = (None, "bad code here", "", "ÿ-ünïcødé-çode", "x" * 300)
 
 #: Mutation operators by pool, each with its weight, simplest first. A malformed case
@@ -100,6 +103,7 @@ V3_FIELD_OPS: tuple[tuple[str, int], ...] = (
     ("links_about_wrong", 1),
     ("detail_missing", 1),
     ("title_only", 1),
+    ("resolution_without_url", 1),
     *_ANY_FIELD_OPS,
 )
 REPLACE_OPS: tuple[tuple[str, int], ...] = (
@@ -166,8 +170,17 @@ def families(api: str, *, legacy: bool, batch: bool) -> tuple[str, ...]:
         base = ("v3",) * 13 if legacy else ("v3",)
     else:
         base = ("v2",) * 7 + ("v3",) * 6 if legacy else ("v2", "v3")
-    out = base + _LEGACY_FAMILIES if legacy else base
-    return (*out, "batch") if batch else out
+    if legacy:
+        base += _V3_LEGACY_FAMILIES if api == "v3" else _LEGACY_FAMILIES
+    return (*base, "batch") if batch else base
+
+
+def oauth_specs(api: str) -> tuple[OAuthErrorSpec, ...]:
+    """Token-endpoint errors: auth.smartcar.com's for v2.0, iam.smartcar.com's for V3."""
+    if api == "any":
+        return OAUTH_ERRORS
+    host = "iam" if api == "v3" else "auth"
+    return tuple(spec for spec in OAUTH_ERRORS if spec.host == host)
 
 
 @dataclass(frozen=True)
@@ -177,6 +190,7 @@ class Plan:
     specs: tuple[ErrorSpec, ...]
     families: tuple[str, ...]
     v3_specs: tuple[ErrorSpec, ...] = ()
+    oauth_specs: tuple[OAuthErrorSpec, ...] = OAUTH_ERRORS
     malformed: tuple[bool, ...] = (False, True)
     body_modes: tuple[str, ...] = _BODY_MODES
     field_ops: tuple[str, ...] = weighted(FIELD_OPS)
@@ -308,14 +322,14 @@ def _draw_v3(draw: st.DrawFn, spec: ErrorSpec) -> mu.Draft:
     style = _draw_style(draw, with_detail=spec.detail is not None)
     draft = mu.v3_draft(
         spec,
-        request_id=style.request_id if style.v3_request_id else None,
+        request_id=style.request_id,
         app_name=style.app_name,
         resolution_style=style.v3_resolution,
         suggested=style.suggested,
         links=style.links,
         links_first=style.key_order_moved,
+        request_id_header=None if style.v3_request_id else not spec.v3.request_id_header,
         content_type=style.content_type,
-        retry_after=spec.retry_after,
     )
     return _with_retry_after(draw, draft, style)
 
@@ -327,8 +341,8 @@ def _draw_v1(draw: st.DrawFn) -> mu.Draft:
     return _with_retry_after(draw, draft, style)
 
 
-def _draw_oauth(draw: st.DrawFn) -> mu.Draft:
-    spec = _pick(draw, "oauth", OAUTH_ERRORS)
+def _draw_oauth(draw: st.DrawFn, plan: Plan) -> mu.Draft:
+    spec = _pick(draw, "oauth", plan.oauth_specs)
     _draw_style(draw, with_detail=False)  # unused, but keeps every family equally long
     return mu.oauth_draft(spec, value=_pick(draw, "oauth value", _OAUTH_VALUES))
 
@@ -359,7 +373,7 @@ def _draw_base(draw: st.DrawFn, plan: Plan, family: str) -> mu.Draft:
     if family == "v1":
         return _draw_v1(draw)
     if family == "oauth":
-        return _draw_oauth(draw)
+        return _draw_oauth(draw, plan)
     return _draw_batch(draw, plan)
 
 

@@ -24,7 +24,7 @@ nothing is built at import time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -40,6 +40,7 @@ from pytest_smartcar._drafting import (
     Plan,
     drafts,
     families,
+    oauth_specs,
     weighted,
 )
 from pytest_smartcar._suggest import did_you_mean
@@ -118,16 +119,41 @@ class ErrorCase:
 # --- argument checking ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Selection:
+    """The catalog errors a strategy builds on, per wire format."""
+
+    v2: tuple[ErrorSpec, ...]
+    v3: tuple[ErrorSpec, ...]
+
+    @property
+    def all(self) -> tuple[ErrorSpec, ...]:
+        return tuple(dict.fromkeys((*self.v2, *self.v3)))
+
+
 def _specs(
     patterns: Sequence[str],
     type: str | Iterable[str] | None,
     status: int | Iterable[int] | None,
     resolution: str | Iterable[str] | None,
     exclude: str | Iterable[str] | None,
-) -> tuple[ErrorSpec, ...]:
-    """``catalog.select`` (its errors, unchanged), refusing a selection that is empty."""
-    specs = select(*patterns, type=type, status=status, resolution=resolution, exclude=exclude)
-    if not specs:
+    api: str = "v2.0",
+) -> _Selection:
+    """``catalog.select`` for each API version ``api`` covers (its errors, unchanged),
+    refusing a selection that is empty in all of them."""
+
+    def chosen(version: str) -> tuple[ErrorSpec, ...]:
+        if api not in (version, "any"):
+            return ()
+        specs = select(
+            *patterns, type=type, status=status, resolution=resolution, exclude=exclude, api=version
+        )
+        # A key named exactly is selected in any version (catalog.select); with "any",
+        # each version serves only the errors it really sends.
+        return specs if api == version else tuple(s for s in specs if version in s.apis)
+
+    selection = _Selection(chosen("v2.0"), chosen("v3"))
+    if not selection.all:
         given = [repr(p) for p in patterns] + [
             f"{name}={value!r}"
             for name, value in (
@@ -138,10 +164,11 @@ def _specs(
             )
             if value is not None
         ]
+        where = {"v2.0": "v2.0 ", "v3": "V3 "}.get(api, "")
         raise InvalidArgument(
-            f"no Smartcar error matches all of {', '.join(given)}: nothing to generate"
+            f"no Smartcar {where}error matches all of {', '.join(given)}: nothing to generate"
         )
-    return specs
+    return selection
 
 
 def _flag(name: str, value: object) -> bool:
@@ -192,13 +219,14 @@ def _case(draft: mu.Draft) -> ErrorCase:
     return ErrorCase(_response(draft), mu.expected_error(draft), draft.description, draft.malformed)
 
 
-def _plan(
-    specs: tuple[ErrorSpec, ...], api: str, *, malformed: bool, legacy: bool, batch: bool
-) -> Plan:
+def _plan(selection: _Selection, api: str, *, malformed: bool, legacy: bool, batch: bool) -> Plan:
+    # With api="any", a filter may keep errors of one version only (a V3-only key).
+    dropped = {"v2", "batch"} if not selection.v2 else {"v3"} if not selection.v3 else set()
     return Plan(
-        specs=specs,
-        v3_specs=specs,
-        families=families(api, legacy=legacy, batch=batch),
+        specs=selection.v2,
+        v3_specs=selection.v3,
+        families=tuple(f for f in families(api, legacy=legacy, batch=batch) if f not in dropped),
+        oauth_specs=oauth_specs(api),
         malformed=(False, True) if malformed else (False,),
     )
 
@@ -212,14 +240,17 @@ def error_specs(
     status: int | Iterable[int] | None = None,
     resolution: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,
+    api: str = "v2.0",
 ) -> SearchStrategy[ErrorSpec]:
-    """Catalog entries matching the filters of ``catalog.select``, in catalog order.
+    """Catalog entries matching the filters of ``catalog.select``, in catalog order:
+    the errors v2.0 sends, V3 sends (``api="v3"``: the V3-only ones included, not
+    ``VALIDATION``) or either (``api="any"``).
 
     Failures shrink toward the first entries (``AUTHENTICATION`` without filters).
     Unknown keys or filter values raise the catalog's errors (with close matches); a
     selection that matches nothing raises ``InvalidArgument``.
     """
-    return st.sampled_from(_specs(patterns, type, status, resolution, exclude))
+    return st.sampled_from(_specs(patterns, type, status, resolution, exclude, _api(api)).all)
 
 
 def error_bodies(
@@ -239,9 +270,10 @@ def error_bodies(
     ``resolution`` as sent, absent or ``{"type": null}``, ``links`` present or absent and
     first or last.
     """
+    checked = _api(api)
     plan = _plan(
-        _specs(patterns, type, status, resolution, exclude),
-        _api(api),
+        _specs(patterns, type, status, resolution, exclude, checked),
+        checked,
         malformed=False,
         legacy=False,
         batch=False,
@@ -265,10 +297,15 @@ def malformed_error_bodies(
     unicode strings; non-object JSON (null, list, number, string, boolean).
     """
     checked = _api(api)
-    plan = Plan(
-        specs=_specs(patterns, type, status, resolution, exclude),
-        v3_specs=_specs(patterns, type, status, resolution, exclude),
-        families=families(checked, legacy=False, batch=False),
+    base = _plan(
+        _specs(patterns, type, status, resolution, exclude, checked),
+        checked,
+        malformed=True,
+        legacy=False,
+        batch=False,
+    )
+    plan = replace(
+        base,
         malformed=(True,),
         field_ops=weighted((n, w) for n, w in FIELD_OPS if n != "ascii_escapes"),
         v3_field_ops=weighted((n, w) for n, w in V3_FIELD_OPS if n != "ascii_escapes"),
@@ -308,14 +345,14 @@ def error_cases(
     checked = _api(api)
     with_batch = _flag("batch", batch)
     _no_v3_batch(checked, with_batch)
-    specs = _specs(patterns, type, status, resolution, exclude)
+    selection = _specs(patterns, type, status, resolution, exclude, checked)
     with_legacy = (
         not _filtered(patterns, type=type, status=status, resolution=resolution, exclude=exclude)
         if legacy is None
         else _flag("legacy", legacy)
     )
     plan = _plan(
-        specs,
+        selection,
         checked,
         malformed=_flag("malformed", malformed),
         legacy=with_legacy,
@@ -385,7 +422,7 @@ def batch_responses(
     if not checked:
         raise InvalidArgument("paths= needs at least one path, got an empty list")
     plan = Plan(
-        specs=_specs((), None, None, None, None),
+        specs=_specs((), None, None, None, None).v2,
         families=("batch",),
         malformed=(False,),
         paths=checked,

@@ -481,7 +481,7 @@ def test_each_defect_really_differs_from_the_correct_parser() -> None:
     asleep = mu.v2_draft(
         get("VEHICLE_STATE:ASLEEP"), request_id="5dea93a1-3f79-4246-90c5-89610a20471b"
     )
-    v3_asleep = mu.v3_draft(get("VEHICLE_STATE:ASLEEP"), request_id=None)
+    v3_asleep = mu.v3_draft(get("VEHICLE_STATE:ASLEEP"), request_id="r")
     drafts = [
         mu.OPERATORS["gateway_page"](asleep, 502),
         mu.OPERATORS["status_code_differs"](asleep, 500),

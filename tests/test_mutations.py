@@ -19,7 +19,7 @@ REAUTH = mu.v2_draft(get("CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED"), re
 V3_REAUTH = mu.v3_draft(
     get("CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED"), request_id=REQUEST_ID
 )
-V3_ASLEEP = mu.v3_draft(get("VEHICLE_STATE:ASLEEP"), request_id=None)
+V3_ASLEEP = mu.v3_draft(get("VEHICLE_STATE:ASLEEP"), request_id=REQUEST_ID, request_id_header=False)
 BASES = {"v2.0": REAUTH, "V3": V3_REAUTH}
 
 
@@ -135,8 +135,13 @@ def test_the_body_is_read_only_for_json_media_types(
             None,
             REAUTH.body["resolution"]["url"],
         ),
-        (V3_REAUTH, "REAUTHENTICATE", None),
-        (mu.v3_draft(get("PERMISSION"), request_id=None, resolution_style="type null"), None, None),
+        (
+            V3_REAUTH,
+            "REAUTHENTICATE",
+            V3_REAUTH.body["errors"][0]["resolution"]["url"],
+        ),
+        (mu.apply_operators(V3_REAUTH, [("resolution_without_url", None)]), "REAUTHENTICATE", None),
+        (mu.v3_draft(get("PERMISSION"), request_id="r", resolution_style="type null"), None, None),
         (mu.apply_operators(V3_REAUTH, [("resolution_missing", "resolution")]), None, None),
     ],
 )

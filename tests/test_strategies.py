@@ -21,7 +21,7 @@ from hypothesis.errors import InvalidArgument
 from pytest_smartcar import _drafting as drafting
 from pytest_smartcar import _mutations as mu
 from pytest_smartcar import strategies as strats
-from pytest_smartcar.catalog import API_ERRORS, UnknownSmartcarError, get
+from pytest_smartcar.catalog import API_ERRORS, V3_ERRORS, UnknownSmartcarError, get
 from pytest_smartcar.parser import SmartcarError
 from pytest_smartcar.strategies import (
     ErrorCase,
@@ -105,7 +105,17 @@ _SEEN: Counter[str] = Counter()
 
 
 @settings(GENERATE_ONLY, max_examples=1500)
-@given(drafting.drafts(strats._plan(API_ERRORS, "any", malformed=True, legacy=True, batch=False)))
+@given(
+    drafting.drafts(
+        strats._plan(
+            strats._specs((), None, None, None, None, "any"),
+            "any",
+            malformed=True,
+            legacy=True,
+            batch=False,
+        )
+    )
+)
 def _collect(draft: mu.Draft) -> None:
     _SEEN["cases"] += 1
     _SEEN["malformed"] += draft.malformed
@@ -400,6 +410,24 @@ def test_any_mixes_v2_v3_and_legacy_and_shrinks_to_v2() -> None:
     assert find(cases, lambda c: c.description.startswith("V3 "))
     assert find(cases, lambda c: c.description.startswith("legacy v1.0"))
     assert find(error_cases(api="any", batch=True), lambda c: c.description.startswith("batch"))
+
+
+def test_api_selects_the_errors_each_version_sends() -> None:
+    v3_keys = {spec.key for spec in V3_ERRORS}
+    assert "AUTHENTICATION:ACCESS_DENIED" in v3_keys and "VALIDATION" not in v3_keys
+
+    @settings(GENERATE_ONLY, max_examples=200)
+    @given(error_specs(api="v3"), error_cases(api="v3", malformed=False, legacy=True))
+    def check(spec: Any, case: ErrorCase) -> None:
+        assert spec.key in v3_keys
+        assert case.description.startswith(("V3 ", "OAuth IAM:")), case.description
+
+    check()
+    assert find(error_specs(api="any"), lambda s: s.key == "VALIDATION:BAD_REQUEST")
+    only_v3 = find(error_cases("AUTHENTICATION:ACCESS_DENIED", api="any"), lambda c: True)
+    assert only_v3.description == "V3 AUTHENTICATION:ACCESS_DENIED"
+    token = find(error_cases(api="v3"), lambda c: c.description.startswith("OAuth"))
+    assert token.description.startswith("OAuth IAM:")
 
 
 @settings(GENERATE_ONLY, max_examples=300)

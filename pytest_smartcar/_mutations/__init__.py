@@ -42,7 +42,7 @@ from pytest_smartcar._mutations.draft import (
 from pytest_smartcar._mutations.legacy import oauth_draft, v1_draft
 from pytest_smartcar._mutations.truth import expected_error
 from pytest_smartcar._mutations.v2 import BatchItem, batch_draft, v2_draft, validation_detail
-from pytest_smartcar._mutations.v3 import V3ResolutionStyle, v3_body, v3_draft
+from pytest_smartcar._mutations.v3 import V3ResolutionStyle, v3_draft
 
 __all__ = [
     "CONTENT_TYPE",
@@ -67,7 +67,6 @@ __all__ = [
     "rename_headers",
     "v1_draft",
     "v2_draft",
-    "v3_body",
     "v3_draft",
     "validation_detail",
 ]

@@ -28,67 +28,37 @@ from pytest_smartcar._mutations.draft import (
 )
 from pytest_smartcar._mutations.v2 import STATUSES
 from pytest_smartcar.catalog import ErrorSpec
-from pytest_smartcar.wire.v2 import fill_values
+from pytest_smartcar.wire.v3 import error_item
 
-__all__ = ["OPERATORS", "v3_body", "v3_draft"]
+__all__ = ["OPERATORS", "v3_draft"]
 
 V3ResolutionStyle = Literal["as-is", "absent", "type null"]
-
-#: V3 codes where the v2.0 code is null [C for AUTHENTICATION, smartcar-v3.md section 2].
-_V3_CODES = {"AUTHENTICATION": "UNAUTHORIZED"}
-
-
-def v3_body(spec: ErrorSpec, *, app_name: str | None = None) -> dict[str, Any]:
-    """The V3 body of ``spec``, in the order of Smartcar's BAD_REQUEST example.
-
-    Built from the reference's shapes until the catalog carries V3 data: ``title`` from
-    the code's words, ``code`` from the v2.0 code (UNAUTHORIZED for AUTHENTICATION).
-    The one place to swap for ``pytest_smartcar.wire.v3.error_body``.
-    """
-    fill = fill_values(app_name, None, None)
-    code = spec.code if spec.code is not None else _V3_CODES.get(spec.type)
-    item: dict[str, Any] = {
-        "status": str(spec.status),
-        "type": spec.type,
-        "code": code,
-        "title": (code or spec.type).replace("_", " ").title(),
-        "detail": spec.description,
-        "links": {"about": spec.doc_url},
-    }
-    if spec.resolution is not None:
-        item["resolution"] = {"type": spec.resolution}
-    if spec.suggested_user_message is not None:
-        url = spec.resolution_url.format(**fill) if spec.resolution_url else ""
-        item["suggestedUserMessage"] = spec.suggested_user_message.format(connect_link=url, **fill)
-    return {"errors": [item]}
-
-
-def v3_key(item: dict[str, Any]) -> str:
-    code = item.get("code")
-    return item["type"] if code is None else f"{item['type']}:{code}"
 
 
 def v3_draft(
     spec: ErrorSpec,
     *,
-    request_id: str | None,
+    request_id: str,
     app_name: str = "Example App",
     resolution_style: V3ResolutionStyle = "as-is",
     suggested: bool = True,
     links: bool = True,
     links_first: bool = False,
+    request_id_header: bool | None = None,
     content_type: str = JSON_CONTENT_TYPE,
     retry_after: int | None = None,
 ) -> Draft:
-    """A V3 error as Smartcar sends it, with the variations its examples show.
+    """A V3 error as :mod:`pytest_smartcar.wire.v3` renders it from the catalog's V3
+    facts, with the variations V3 examples show.
 
-    ``resolution_style`` "absent" drops ``resolution`` (most examples have none), "type
-    null" sends ``{"type": null}`` (MAKE_NOT_COMPATIBLE); ``links=False`` drops ``links``
-    (ACCESS_DENIED); ``links_first`` puts it first (UNAUTHORIZED). ``request_id`` sets
-    ``SC-Request-Id`` and ``retry_after`` ``Retry-After``: whether V3 sends either is
-    unconfirmed, so cases come with and without.
+    ``resolution_style`` "absent" drops ``resolution``, "type null" sends ``{"type":
+    null}`` (MAKE_NOT_COMPATIBLE); ``links=False`` drops ``links`` (ACCESS_DENIED);
+    ``links_first`` puts it first (UNAUTHORIZED); ``suggested=False`` drops
+    ``suggestedUserMessage``. Whether V3 sends ``SC-Request-Id`` and ``Retry-After`` is
+    unconfirmed: ``request_id_header`` (default: the catalog's choice) and
+    ``retry_after`` (default: the catalog's) vary them.
     """
-    item = v3_body(spec, app_name=app_name)["errors"][0]
+    item = error_item(spec, app_name=app_name)
     notes: list[str] = []
     if resolution_style == "absent" and "resolution" in item:
         del item["resolution"]
@@ -101,26 +71,29 @@ def v3_draft(
         notes.append("no suggestedUserMessage")
     if app_name != "Example App" and "suggestedUserMessage" in item:
         notes.append(f"app name {app_name!r}")
-    if not links:
+    if not links and "links" in item:
         del item["links"]
         notes.append("no links")
-    elif links_first:
+    elif links_first and "links" in item:
         item = {"links": item.pop("links"), **item}
         notes.append("links first")
     if content_type != JSON_CONTENT_TYPE:
         notes.append(f"Content-Type {content_type!r}")
-    if request_id is None:
-        notes.append("no SC-Request-Id")
+    sends_id = spec.v3.request_id_header if request_id_header is None else request_id_header
+    if sends_id != spec.v3.request_id_header:
+        notes.append("with SC-Request-Id" if sends_id else "no SC-Request-Id")
     draft = Draft(
         status=spec.status,
-        label=f"V3 {v3_key(item)}",
-        headers=json_headers(content_type, request_id),
+        label=f"V3 {spec.v3_key}",
+        headers=json_headers(content_type, request_id if sends_id else None),
         body={"errors": [item]},
         family="v3",
     )
-    if retry_after is not None:
-        draft = draft.set_header(RETRY_AFTER, str(retry_after))
-        notes.append(f"Retry-After: {retry_after}")
+    wait = spec.v3.retry_after if retry_after is None else retry_after
+    if wait is not None:
+        draft = draft.set_header(RETRY_AFTER, str(wait))
+        if wait != spec.v3.retry_after:
+            notes.append(f"Retry-After: {wait}")
     for text in notes:
         draft = draft.note(text, malformed=False)
     return draft
