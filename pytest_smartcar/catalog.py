@@ -27,6 +27,7 @@ __all__ = [
     "API_ERRORS",
     "CATALOG_VERSION",
     "CONNECT_ERRORS",
+    "IAM_ERRORS",
     "LEGACY_ERRORS",
     "OAUTH_ERRORS",
     "REFUSALS",
@@ -331,11 +332,15 @@ _EVERY_API_ERROR: tuple[ErrorSpec, ...] = (*API_ERRORS, *V3_ONLY_ERRORS)
 REFUSALS: tuple[Refusal, ...] = tuple(Refusal(**r) for r in _DATA["v3_refusals"])
 CONNECT_ERRORS: tuple[ConnectErrorSpec, ...] = tuple(_connect(e) for e in _DATA["connect_errors"])
 LEGACY_ERRORS: tuple[LegacyErrorSpec, ...] = tuple(_legacy(e) for e in _DATA["legacy_errors"])
-OAUTH_ERRORS: tuple[OAuthErrorSpec, ...] = tuple(_oauth(e) for e in _DATA["oauth_errors"])
+_TOKEN_ERRORS = tuple(_oauth(e) for e in _DATA["oauth_errors"])
+#: Errors of ``auth.smartcar.com/oauth/token`` (keys ``OAUTH:NAME``).
+OAUTH_ERRORS: tuple[OAuthErrorSpec, ...] = tuple(s for s in _TOKEN_ERRORS if s.host == "auth")
+#: Errors of V3's ``iam.smartcar.com/oauth2/token`` (keys ``IAM:NAME``).
+IAM_ERRORS: tuple[OAuthErrorSpec, ...] = tuple(s for s in _TOKEN_ERRORS if s.host == "iam")
 del _DATA
 
 AnySpec = ErrorSpec | LegacyErrorSpec | OAuthErrorSpec
-_ALL: tuple[AnySpec, ...] = (*API_ERRORS, *V3_ONLY_ERRORS, *LEGACY_ERRORS, *OAUTH_ERRORS)
+_ALL: tuple[AnySpec, ...] = (*API_ERRORS, *V3_ONLY_ERRORS, *LEGACY_ERRORS, *_TOKEN_ERRORS)
 _BY_KEY: dict[str, AnySpec] = {s.key: s for s in _ALL}
 #: V3's own names for errors whose v2.0 code is null (``AUTHENTICATION:UNAUTHORIZED``).
 _ALIASES: dict[str, AnySpec] = {s.v3_key: s for s in _EVERY_API_ERROR if s.v3_key not in _BY_KEY}

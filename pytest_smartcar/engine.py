@@ -21,25 +21,21 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_smartcar import _recording
+from pytest_smartcar import _recording, replies
 from pytest_smartcar import endpoints as ep
 from pytest_smartcar.calls import Call, describe_request, redact_headers
-from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec
+from pytest_smartcar.catalog import ErrorSpec, get
 from pytest_smartcar.errors import (
     SmartcarUsageError,
     UnmatchedSmartcarRequest,
     UnrequestedSmartcarStub,
 )
-from pytest_smartcar.exchange import FAULTS as TRANSPORT_FAULTS
 from pytest_smartcar.exchange import Reply, SmartcarRequest
 from pytest_smartcar.outcomes import FAULTS, SUCCESS, Outcome, as_outcome
+from pytest_smartcar.refusals import check as refusal_for
 from pytest_smartcar.serving import UNSET, check_serve_arguments
 from pytest_smartcar.stubs import ServedStub
 from pytest_smartcar.transports import guard
-from pytest_smartcar.wire import oauth, v2
-from pytest_smartcar.wire.common import Template, json_reply, new_request_id
-from pytest_smartcar.wire.gateway import gateway_reply
-from pytest_smartcar.wire.legacy import legacy_reply
 
 if TYPE_CHECKING:
     import httpx
@@ -60,7 +56,8 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 _UNSET: Any = UNSET
 _REAUTH_KEY = "CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED"
-_SUCCESS_HEADERS = {"SC-Unit-System": "metric", "SC-Data-Age": "2026-01-01T00:00:00.000Z"}
+#: Outcomes a refusal overrides: they presuppose Smartcar accepted the request.
+_REFUSABLE = ("error", "success")
 
 
 def _flag(name: str, value: object) -> bool:
@@ -157,12 +154,13 @@ class SmartcarStub:
         retry_after: int | str | None = _UNSET,
         status: int | None = None,
         body: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
         resolution_style: str = "object",
         doc_url_style: str = "current",
         optional: bool = False,
         batch_paths: str | Iterable[str] | None = None,
         batch_whole: bool = False,
+        signals: str | Iterable[str] | None = None,
     ) -> ServedStub:
         """Answer matching Smartcar requests with ``error``.
 
@@ -176,7 +174,13 @@ class SmartcarStub:
 
         On the batch endpoint a catalog error answers 200 with the error inside the items
         of ``batch_paths`` (default: every requested path; the others succeed);
-        ``batch_whole=True`` fails the batch call itself instead.
+        ``batch_whole=True`` fails the batch call itself instead. On V3's ``v3.signals``,
+        ``signals=`` (``Group.Name`` names, codes or globs) answers 200 with those signals
+        failing with the error and the others succeeding.
+
+        A V3 request (``vehicle.api``/``management.api``/``iam``) is answered in the V3
+        wire format, any other in v2.0's; see ``pytest_smartcar.refusals`` for the
+        requests answered with the real API's refusal instead.
         """
         __tracebackhide__ = True
         args = check_serve_arguments(
@@ -195,6 +199,7 @@ class SmartcarStub:
             optional=optional,
             batch_paths=batch_paths,
             batch_whole=batch_whole,
+            signals=signals,
         )
         stub = ServedStub(**args)
         self._add(stub)
@@ -266,9 +271,16 @@ class SmartcarStub:
                 refusals.append((stub, reason))
             else:
                 return None
+        api = replies.api_called(request, match)
+        refusal = refusal_for(request, match, api) if outcome.kind in _REFUSABLE else None
+        fill = replies.Fill(self.app_name, self.client_id)
+        if refusal is not None:
+            call.key, call.spec, call.refused = refusal[0].key, get(refusal[0].key), refusal[1]
+            call.reply = replies.refusal_reply(refusal[0], api, stub.options, match, fill)
+            return call.reply
         if isinstance(outcome.spec, ErrorSpec):
             _recording.record("api", outcome.spec.key, call.endpoint)
-        call.reply = self._respond(stub, index, outcome, request, match)
+        call.reply = replies.respond(stub, index, outcome, request, match, api, fill)
         return call.reply
 
     def note_unmatched(self, request: SmartcarRequest, message: str) -> None:
@@ -304,105 +316,6 @@ class SmartcarStub:
         if reply.fault is not None:
             raise transport._fault(reply.fault, request)
         return reply.to_httpx(request)
-
-    def _respond(
-        self,
-        stub: ServedStub,
-        index: int,
-        outcome: Outcome,
-        request: SmartcarRequest,
-        match: ep.Match | None,
-    ) -> Reply:
-        opts = stub.options
-        if outcome.kind == "fault":
-            if outcome.label in TRANSPORT_FAULTS:
-                return Reply.failure(outcome.label)
-            return gateway_reply(int(outcome.label.rsplit("_", 1)[1]))
-        if outcome.kind == "response":
-            assert outcome.reply is not None
-            reply = outcome.reply
-            return Reply(reply.status, list(reply.headers), reply.body, reply.reason)
-        vehicle_id = match.params.get("vehicle_id") if match else None
-        if outcome.kind == "success":
-            key = (index, match.endpoint.name if match else None)
-            template = stub.rendered.get(key)
-            if template is None:
-                body = (
-                    outcome.body
-                    if outcome.body is not None
-                    else ep.success_body(match.endpoint if match else None)
-                )
-                template = stub.rendered[key] = Template.render(200, body, headers=_SUCCESS_HEADERS)
-            return template.reply()
-        spec = outcome.spec
-        if isinstance(spec, OAuthErrorSpec):
-            return oauth.oauth_reply(spec, oauth.form_value(request.body, spec))
-        if isinstance(spec, LegacyErrorSpec):
-            return legacy_reply(spec)
-        assert isinstance(spec, ErrorSpec)
-        if match is not None and match.endpoint.name == "batch" and not opts["batch_whole"]:
-            return self._batch(spec, opts, request.body, vehicle_id)
-        error_key = (index, "v2.0", vehicle_id)
-        template = stub.rendered.get(error_key)
-        if template is None:
-            extra: dict[str, Any] = {}
-            if "retry_after" in opts:
-                extra["retry_after"] = opts["retry_after"]
-            template = stub.rendered[error_key] = v2.error_template(
-                spec,
-                status=opts.get("status"),
-                headers=opts.get("headers"),
-                body=opts.get("body"),
-                **self._body_options(opts, vehicle_id),
-                **extra,
-            )
-        return template.reply()
-
-    def _batch(
-        self, spec: ErrorSpec, opts: Mapping[str, Any], content: bytes, vehicle_id: str | None
-    ) -> Reply:
-        """200 with the error inside the chosen items, as Smartcar reports partial failures."""
-        from pytest_smartcar.batch import (
-            ErrorOutcome,
-            batch_body,
-            normalize_path,
-            parse_batch_request,
-        )
-        from pytest_smartcar.catalog import get
-
-        try:
-            paths = parse_batch_request(content)
-        except ValueError as exc:  # Smartcar rejects a malformed batch as a whole
-            return v2.error_reply(
-                get("VALIDATION"), body={"description": f"Invalid batch request: {exc}"}
-            )
-        chosen = opts["batch_paths"]
-        wanted = None if chosen is None else {normalize_path(p) for p in chosen}
-        failing = ErrorOutcome(
-            spec,
-            status=opts.get("status"),
-            retry_after=opts.get("retry_after", spec.retry_after),
-            body=opts.get("body") or {},
-            headers=opts.get("headers") or {},
-        )
-        outcomes = {
-            p: failing if wanted is None or normalize_path(p) in wanted else None for p in paths
-        }
-        # Title-case Retry-After in items: the Python SDK reads only that spelling.
-        body = batch_body(
-            outcomes, retry_after_case="title", **self._body_options(opts, vehicle_id)
-        )
-        return json_reply(200, body, request_id=new_request_id())
-
-    def _body_options(self, opts: Mapping[str, Any], vehicle_id: str | None) -> dict[str, Any]:
-        """How every error body this engine serves is filled in and shaped."""
-        return {
-            "app_name": self.app_name,
-            "client_id": self.client_id,
-            "vehicle_id": vehicle_id,
-            "resolution_style": opts.get("resolution_style", "object"),
-            "doc_url_style": opts.get("doc_url_style", "current"),
-        }
 
     def reauth_redirect(
         self, redirect_uri: str, *, state: str | None = None, denied: bool = False
@@ -460,6 +373,8 @@ class SmartcarStub:
         for call in self.calls:
             status = call.status if call.status is not None else "-"
             lines.append(f"{describe_request(call.exchange)} -> {call.key} ({status})")
+            if call.refused:
+                lines.append(f"    refused: {call.refused}")
             lines += [f"    > {k}: {v}" for k, v in redact_headers(call.exchange.headers)]
             if call.reply is not None and call.reply.fault is None:
                 text = call.reply.body[:limit].decode("utf-8", "replace")

@@ -80,7 +80,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
+    group.addoption(
+        "--smartcar-refusals",
+        dest="smartcar_refusals",
+        choices=("v3", "all", "off"),
+        default=None,
+        help="answer requests the real API refuses (no Authorization; V3 signals and "
+        "commands without sc-user-id) with its error: v3 (default), all (v2.0 too) or off "
+        "(ini: smartcar_refusals).",
+    )
+    parser.addini(
+        "smartcar_refusals",
+        "answer requests the real API refuses with its error: v3, all or off",
+        default="v3",
+    )
     report.add_report_options(group, parser)
+
+
+def _refusals_mode(config: pytest.Config) -> str:
+    """``--smartcar-refusals`` or the ini key, checked (see pytest_smartcar.refusals)."""
+    from pytest_smartcar.refusals import MODES
+
+    value = config.getoption("smartcar_refusals") or str(config.getini("smartcar_refusals"))
+    mode = value.strip().lower()
+    if mode not in MODES:
+        raise pytest.UsageError(
+            f"smartcar_refusals = {value!r}: use one of {', '.join(MODES)} (v3 answers V3 "
+            "requests without Authorization or sc-user-id as Smartcar does; off turns it off)"
+        )
+    return mode
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -93,6 +121,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(problem)
     config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
     config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
+    from pytest_smartcar import refusals
+
+    refusals.settings.mode = _refusals_mode(config)
     report.register(config)
     _start_guard(config)
 
@@ -120,6 +151,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         guard.settings.guarding = False
         guard.settings.allow_network = False
         guard.settings.scope = None
+    from pytest_smartcar import refusals
+
+    refusals.settings.mode = "v3"
 
 
 def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:

@@ -39,6 +39,7 @@ TESTED_PAGES = [
     "docs/sdk.md",
     "docs/configuration.md",
     "docs/troubleshooting.md",
+    "docs/v3.md",
 ]
 
 _MARK = re.compile(r"^\s*<!-- test(?::(?P<options>[^>]*?))?\s*-->\s*$")
