@@ -19,7 +19,13 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from pytest_smartcar import _mutations as mu
-from pytest_smartcar.catalog import LEGACY_ERRORS, OAUTH_ERRORS, ErrorSpec, OAuthErrorSpec
+from pytest_smartcar.catalog import (
+    IAM_ERRORS,
+    LEGACY_ERRORS,
+    OAUTH_ERRORS,
+    ErrorSpec,
+    OAuthErrorSpec,
+)
 
 __all__ = ["DEFAULT_BATCH_PATHS", "Plan", "drafts", "families", "oauth_specs", "weighted"]
 
@@ -115,7 +121,7 @@ REPLACE_OPS: tuple[tuple[str, int], ...] = (
     ("plain_text", 1),
     ("deep_array", 3),
     ("deep_nesting_inside", 1),
-    ("undecodable_integer", 2),
+    ("undecodable_integer", 1),
     ("non_json_number", 1),
 )
 HEADER_OPS: tuple[tuple[str, int], ...] = (
@@ -129,7 +135,7 @@ HEADER_OPS: tuple[tuple[str, int], ...] = (
     ("retry_after_negative", 1),
     ("retry_after_fraction", 1),
     ("retry_after_garbage", 2),
-    ("retry_after_huge", 2),
+    ("retry_after_huge", 1),
     ("content_type_missing", 3),
     ("content_type_odd", 2),
     ("content_type_plus_json", 2),
@@ -152,8 +158,11 @@ V3_HEADER_OPS: tuple[tuple[str, int], ...] = tuple(
     for name, weight in HEADER_OPS
     if name not in BODY_ID_OPS - {"request_id_body_wrong"}
 )
-#: Malformed cases edit fields or replace the body, half and half.
+#: Malformed cases edit fields or replace the body, half and half; V3 cases edit two
+#: times in three, since their shape (the errors array) is what V3 parsers get wrong and
+#: a replaced body is the same whatever the version.
 _BODY_MODES = ("fields", "replace")
+_V3_BODY_MODES = ("fields", "fields", "replace")
 _FIELD_OP_COUNTS = (0, 1, 2, 3, 2, 3)
 _HEADER_OP_COUNTS = (0, 1, 2, 3, 2)
 
@@ -177,10 +186,7 @@ def families(api: str, *, legacy: bool, batch: bool) -> tuple[str, ...]:
 
 def oauth_specs(api: str) -> tuple[OAuthErrorSpec, ...]:
     """Token-endpoint errors: auth.smartcar.com's for v2.0, iam.smartcar.com's for V3."""
-    if api == "any":
-        return OAUTH_ERRORS
-    host = "iam" if api == "v3" else "auth"
-    return tuple(spec for spec in OAUTH_ERRORS if spec.host == host)
+    return {"v2.0": OAUTH_ERRORS, "v3": IAM_ERRORS}.get(api, (*OAUTH_ERRORS, *IAM_ERRORS))
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,7 @@ class Plan:
     oauth_specs: tuple[OAuthErrorSpec, ...] = OAUTH_ERRORS
     malformed: tuple[bool, ...] = (False, True)
     body_modes: tuple[str, ...] = _BODY_MODES
+    v3_body_modes: tuple[str, ...] = _V3_BODY_MODES
     field_ops: tuple[str, ...] = weighted(FIELD_OPS)
     v3_field_ops: tuple[str, ...] = weighted(V3_FIELD_OPS)
     replace_ops: tuple[str, ...] = weighted(REPLACE_OPS)
@@ -263,24 +270,26 @@ class _Style:
     request_id: str
 
 
-def _draw_style(draw: st.DrawFn, *, with_detail: bool) -> _Style:
+def _draw_style(draw: st.DrawFn, plan: Plan, *, with_detail: bool) -> _Style:
     # Every family draws the same decisions (each ignores those of the others), so all
     # bases are equally long and the shrinker, which prefers shorter choice sequences,
-    # moves toward the first family (the common case) when it can.
+    # moves toward the first family (the common case) when it can. The V3 decisions are
+    # drawn only by plans with V3 cases, so v2.0 cases draw exactly what they use.
+    v3 = "v3" in plan.families
     return _Style(
         resolution=_pick(draw, "resolution", _RESOLUTION_STYLES),
-        v3_resolution=_pick(draw, "V3 resolution", _V3_RESOLUTION_STYLES),
+        v3_resolution=_pick(draw, "V3 resolution", _V3_RESOLUTION_STYLES) if v3 else "as-is",
         detail=_pick(draw, "detail", _DETAIL_STYLES)
         if with_detail
         else _pick(draw, "no detail", _NO_DETAIL_STYLES),
         suggested=_pick(draw, "suggested", _SUGGESTED),
-        links=_pick(draw, "links", _LINKS),
+        links=_pick(draw, "links", _LINKS) if v3 else True,
         content_type=_pick(draw, "content type", _CONTENT_TYPES),
         retry_after=_pick(draw, "retry-after", _RETRY_AFTER_SET),
         doc_url=_pick(draw, "docURL", _DOC_URL_STYLES),
         key_order_moved=_pick(draw, "key order", _KEY_ORDER_MOVED),
         app_name=_pick(draw, "app name", _APP_NAMES),
-        v3_request_id=_pick(draw, "V3 request id", _V3_REQUEST_ID),
+        v3_request_id=_pick(draw, "V3 request id", _V3_REQUEST_ID) if v3 else True,
         request_id=request_id(draw),
     )
 
@@ -295,8 +304,8 @@ def _with_retry_after(draw: st.DrawFn, draft: mu.Draft, style: _Style) -> mu.Dra
     )
 
 
-def _draw_v2(draw: st.DrawFn, spec: ErrorSpec) -> mu.Draft:
-    style = _draw_style(draw, with_detail=spec.detail is not None)
+def _draw_v2(draw: st.DrawFn, plan: Plan, spec: ErrorSpec) -> mu.Draft:
+    style = _draw_style(draw, plan, with_detail=spec.detail is not None)
     detail: Any = style.detail
     if detail == "custom":
         names = draw(
@@ -318,8 +327,8 @@ def _draw_v2(draw: st.DrawFn, spec: ErrorSpec) -> mu.Draft:
     return _with_retry_after(draw, draft, style)
 
 
-def _draw_v3(draw: st.DrawFn, spec: ErrorSpec) -> mu.Draft:
-    style = _draw_style(draw, with_detail=spec.detail is not None)
+def _draw_v3(draw: st.DrawFn, plan: Plan, spec: ErrorSpec) -> mu.Draft:
+    style = _draw_style(draw, plan, with_detail=spec.detail is not None)
     draft = mu.v3_draft(
         spec,
         request_id=style.request_id,
@@ -334,16 +343,16 @@ def _draw_v3(draw: st.DrawFn, spec: ErrorSpec) -> mu.Draft:
     return _with_retry_after(draw, draft, style)
 
 
-def _draw_v1(draw: st.DrawFn) -> mu.Draft:
+def _draw_v1(draw: st.DrawFn, plan: Plan) -> mu.Draft:
     spec = _pick(draw, "v1", LEGACY_ERRORS)
-    style = _draw_style(draw, with_detail=False)
+    style = _draw_style(draw, plan, with_detail=False)
     draft = mu.v1_draft(spec, request_id=style.request_id, content_type=style.content_type)
     return _with_retry_after(draw, draft, style)
 
 
 def _draw_oauth(draw: st.DrawFn, plan: Plan) -> mu.Draft:
     spec = _pick(draw, "oauth", plan.oauth_specs)
-    _draw_style(draw, with_detail=False)  # unused, but keeps every family equally long
+    _draw_style(draw, plan, with_detail=False)  # unused, but keeps every family equally long
     return mu.oauth_draft(spec, value=_pick(draw, "oauth value", _OAUTH_VALUES))
 
 
@@ -367,11 +376,11 @@ def _draw_batch(draw: st.DrawFn, plan: Plan) -> mu.Draft:
 
 def _draw_base(draw: st.DrawFn, plan: Plan, family: str) -> mu.Draft:
     if family == "v2":
-        return _draw_v2(draw, _pick(draw, "spec", plan.specs))
+        return _draw_v2(draw, plan, _pick(draw, "spec", plan.specs))
     if family == "v3":
-        return _draw_v3(draw, _pick(draw, "V3 spec", plan.v3_specs))
+        return _draw_v3(draw, plan, _pick(draw, "V3 spec", plan.v3_specs))
     if family == "v1":
-        return _draw_v1(draw)
+        return _draw_v1(draw, plan)
     if family == "oauth":
         return _draw_oauth(draw, plan)
     return _draw_batch(draw, plan)
@@ -412,7 +421,8 @@ def drafts(draw: st.DrawFn, plan: Plan) -> mu.Draft:
     names: list[str] = []
     if _pick(draw, "malformed", plan.malformed):
         header_ops = plan.v3_header_ops if v3 else plan.header_ops
-        if _pick(draw, "body mode", plan.body_modes) == "fields":
+        modes = plan.v3_body_modes if v3 else plan.body_modes
+        if _pick(draw, "body mode", modes) == "fields":
             count = _pick(draw, "field operator count", _FIELD_OP_COUNTS)
             names += _names(
                 draw, "field operator", plan.v3_field_ops if v3 else plan.field_ops, count

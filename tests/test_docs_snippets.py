@@ -40,6 +40,7 @@ TESTED_PAGES = [
     "docs/configuration.md",
     "docs/troubleshooting.md",
     "docs/v3.md",
+    "docs/fuzzing.md",
 ]
 
 _MARK = re.compile(r"^\s*<!-- test(?::(?P<options>[^>]*?))?\s*-->\s*$")
