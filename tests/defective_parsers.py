@@ -263,7 +263,7 @@ class CatchesOnlyJsonDecodeError(CorrectParser):
 
 class V3Defect(CorrectParser):
     """A defect of V3 parsing: fuzzed with ``api="v3"`` and 300 examples (most V3 defects
-    show in one shape of body, which 100 examples meet in 70-95 runs of 100)."""
+    show in one shape of body, which 100 examples meet in 68-98 runs of 100)."""
 
     api = "v3"
     examples = 300

@@ -225,7 +225,10 @@ def main(argv: list[str]) -> int:
     print(f"{'defective parser':<28} {'caught':>6} {'desc':>5} {'bytes':>6}  shortest description")
     for name, caught, desc, size, shortest in falsifying_table():
         print(f"{name:<28} {caught:>4}/{len(SEEDS)} {desc:>5} {size:>6}  {shortest}")
-    print(f"\nDetection without shrinking over seeds 0..{many - 1} (100 examples each):")
+    print(
+        f"\nDetection without shrinking over seeds 0..{many - 1} "
+        "(100 examples each, 300 for V3 defects):"
+    )
     print(f"{'parser':<28} {'caught':>8} {'examples to failure: median':>28} {'max':>5}")
     parsers: tuple[type[CorrectParser], ...] = (CorrectParser, *DEFECTIVE)
     for parser_class in parsers:
