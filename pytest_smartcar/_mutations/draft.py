@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from pytest_smartcar.wire.common import apply_overrides
+
 __all__ = [
     "CONTENT_TYPE",
     "JSONAPI_CONTENT_TYPE",
@@ -220,13 +222,7 @@ def fields(mapping: Mapping[str, Any]) -> list[str]:
 
 
 def _changed(mapping: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(mapping)
-    for name, value in changes.items():
-        if value is ...:
-            out.pop(name, None)
-        else:
-            out[name] = value
-    return out
+    return apply_overrides(dict(mapping), changes)  # a copy: drafts are never edited in place
 
 
 def edit(draft: Draft, **changes: Any) -> Draft:
