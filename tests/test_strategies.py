@@ -131,8 +131,8 @@ def test_error_cases_mix_families_and_operators_and_stay_half_valid() -> None:
     _SEEN.clear()
     _collect()
     assert 0.35 < _SEEN["malformed"] / _SEEN["cases"] < 0.65
-    for family in ("v2", "v3", "v1", "oauth"):
-        assert _SEEN["family " + family] > 50, family
+    for family in ("v2", "v3", "v1", "oauth"):  # the rarest, oauth, comes 85 times in 1,500
+        assert _SEEN["family " + family] > 20, family
     reached = set(mu.OPERATORS) & set(_SEEN)
     assert len(reached) > 0.75 * len(mu.OPERATORS), set(mu.OPERATORS) - reached
 
@@ -143,7 +143,12 @@ def test_resolution_without_url_is_generated_for_the_errors_that_have_a_url() ->
         "CONNECTED_SERVICES_ACCOUNT:VIRTUAL_KEY_REQUIRED",
         malformed=True,
     )
-    case = find(with_url, lambda c: "resolution object without url" in c.description)
+    # 1 case in 200 has it: find's default 2,000 tries would miss it once in 20,000 runs.
+    case = find(
+        with_url,
+        lambda c: "resolution object without url" in c.description,
+        settings=settings(max_examples=10_000),
+    )
     resolution = json.loads(case.response.content)["resolution"]
     assert (
         isinstance(resolution, dict)
