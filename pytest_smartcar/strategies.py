@@ -11,20 +11,20 @@ or broken, and whether it was broken (``malformed``)::
             err = client.try_odometer(VEHICLE_ID)
         assert err.status == case.expected.status
 
-About half the cases are valid (what Smartcar sends, varied the way Smartcar varies it);
-the others stack named mutation operators (``pytest_smartcar._mutations.OPERATORS``): up
-to three body-field edits or one replaced body, plus up to three header operators.
-Every choice is ordered simplest-first, so a failure shrinks to the plainest response
-that still fails. This is the only module of the package that imports hypothesis
-(``pip install pytest-smartcar[hypothesis]``); nothing is built at import time.
+``api="v2.0"`` (the default) generates v2.0 errors, ``api="v3"`` API V3 errors
+(``{"errors": [...]}``), ``api="any"`` both. About half the cases are valid (what
+Smartcar sends, varied the way Smartcar varies it); the others stack named mutation
+operators (``pytest_smartcar._mutations.OPERATORS``): up to three edits of the error's
+fields (or of a V3 body's shape) or one replaced body, plus up to three header
+operators. How a case is drawn lives in ``pytest_smartcar._drafting``. These are the only
+modules of the package that import hypothesis (``pip install pytest-smartcar[hypothesis]``);
+nothing is built at import time.
 """
 
 from __future__ import annotations
 
-import functools
-import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -33,33 +33,39 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from pytest_smartcar import _mutations as mu
+from pytest_smartcar._drafting import (
+    DEFAULT_BATCH_PATHS,
+    FIELD_OPS,
+    V3_FIELD_OPS,
+    Plan,
+    drafts,
+    families,
+    oauth_specs,
+    weighted,
+)
 from pytest_smartcar._sequence_strategies import error_sequences as error_sequences
+from pytest_smartcar._suggest import did_you_mean
 from pytest_smartcar.catalog import LEGACY_ERRORS, OAUTH_ERRORS, ErrorSpec, select
 from pytest_smartcar.parser import SmartcarError
 from pytest_smartcar.responses import REASONS
 
 __all__ = [
+    "APIS",
     "DEFAULT_BATCH_PATHS",
     "ErrorCase",
     "batch_responses",
     "error_bodies",
     "error_cases",
     "error_responses",
+    "error_sequences",
     "error_specs",
     "malformed_error_bodies",
     "oauth_error_bodies",
     "v1_error_bodies",
 ]
 
-#: Paths ``batch_responses()`` draws from unless told otherwise.
-DEFAULT_BATCH_PATHS = (
-    "/odometer",
-    "/location",
-    "/battery",
-    "/fuel",
-    "/tires/pressure",
-    "/engine/oil",
-)
+#: The values of ``api=``: Smartcar's v2.0 wire format, API V3's, or both.
+APIS = ("v2.0", "v3", "any")
 
 
 #: How much of a body ``repr(ErrorCase)`` shows.
@@ -115,16 +121,41 @@ class ErrorCase:
 # --- argument checking ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Selection:
+    """The catalog errors a strategy builds on, per wire format."""
+
+    v2: tuple[ErrorSpec, ...]
+    v3: tuple[ErrorSpec, ...]
+
+    @property
+    def all(self) -> tuple[ErrorSpec, ...]:
+        return tuple(dict.fromkeys((*self.v2, *self.v3)))
+
+
 def _specs(
     patterns: Sequence[str],
     type: str | Iterable[str] | None,
     status: int | Iterable[int] | None,
     resolution: str | Iterable[str] | None,
     exclude: str | Iterable[str] | None,
-) -> tuple[ErrorSpec, ...]:
-    """``catalog.select`` (its errors, unchanged), refusing a selection that is empty."""
-    specs = select(*patterns, type=type, status=status, resolution=resolution, exclude=exclude)
-    if not specs:
+    api: str = "v2.0",
+) -> _Selection:
+    """``catalog.select`` for each API version ``api`` covers (its errors, unchanged),
+    refusing a selection that is empty in all of them."""
+
+    def chosen(version: str) -> tuple[ErrorSpec, ...]:
+        if api not in (version, "any"):
+            return ()
+        specs = select(
+            *patterns, type=type, status=status, resolution=resolution, exclude=exclude, api=version
+        )
+        # A key named exactly is selected in any version (catalog.select); with "any",
+        # each version serves only the errors it really sends.
+        return specs if api == version else tuple(s for s in specs if version in s.apis)
+
+    selection = _Selection(chosen("v2.0"), chosen("v3"))
+    if not selection.all:
         given = [repr(p) for p in patterns] + [
             f"{name}={value!r}"
             for name, value in (
@@ -135,10 +166,11 @@ def _specs(
             )
             if value is not None
         ]
+        where = {"v2.0": "v2.0 ", "v3": "V3 "}.get(api, "")
         raise InvalidArgument(
-            f"no Smartcar error matches all of {', '.join(given)}: nothing to generate"
+            f"no Smartcar {where}error matches all of {', '.join(given)}: nothing to generate"
         )
-    return specs
+    return selection
 
 
 def _flag(name: str, value: object) -> bool:
@@ -151,301 +183,28 @@ def _filtered(patterns: Sequence[str], **filters: object) -> bool:
     return bool(patterns) or any(value is not None for value in filters.values())
 
 
-# --- drawing drafts ---------------------------------------------------------------------------
-
-# Every tuple below is ordered simplest-first (the shrinker moves toward index 0);
-# repeated entries weight a choice.
-_RESOLUTION_STYLES: tuple[mu.ResolutionStyle, ...] = ("object", "string", "null")
-_DETAIL_STYLES: tuple[str, ...] = ("as-is", "as-is", "absent", "null", "custom")
-_NO_DETAIL_STYLES: tuple[str, ...] = ("as-is", "as-is", "null")
-_DETAIL_NAMES = ("requests", "request", "path", "unit_system", "vin", "percentRemaining")
-_APP_NAMES = ("Example App", "Optiwatt", "KabobMobile", "Ünïcødé Mobility", "車アプリ")
-_CONTENT_TYPES = (mu.JSON_CONTENT_TYPE, mu.JSON_CONTENT_TYPE, "application/json")
-_SUGGESTED = (True, True, False)
-_DOC_URL_STYLES: tuple[mu.DocUrlStyle, ...] = ("current", "current", "v2.0")
-_STATUS_FIRST = (False, False, False, True)
-#: Whether a v2.0 error carries a Retry-After in seconds other than the catalog's.
-_RETRY_AFTER_SET = (False, False, False, False, True)
-_NAME_STYLES: tuple[mu.NameStyle, ...] = ("canonical", "lower", "upper")
-_FAMILIES = ("v2",) * 13 + ("v1", "v1", "oauth")
-_OAUTH_VALUES = (None, "bad code here", "", "ÿ-ünïcødé-çode", "x" * 300)
-#: Mutation operators by pool, each with its weight, simplest first. A malformed case
-#: either edits one to three body fields or replaces the body, then stacks zero to three
-#: header operators.
-_FIELD_OPS: tuple[tuple[str, int], ...] = (
-    ("drop_field", 3),
-    ("null_field", 2),
-    ("retype_field", 2),
-    ("status_code_differs", 4),
-    ("status_code_missing", 1),
-    ("code_null", 1),
-    ("resolution_without_url", 1),
-    ("resolution_missing", 1),
-    ("resolution_type_wrong", 1),
-    ("unknown_type", 1),
-    ("unknown_code", 1),
-    ("extra_field", 1),
-    ("unicode_string", 2),
-    ("huge_string", 1),
-    ("deep_detail", 1),
-    ("ascii_escapes", 1),
-)
-_REPLACE_OPS: tuple[tuple[str, int], ...] = (
-    ("non_object", 5),
-    ("empty_body", 1),
-    ("gateway_page", 1),
-    ("truncated_json", 1),
-    ("invalid_utf8", 5),
-    ("plain_text", 1),
-    ("deep_array", 3),
-    ("non_json_number", 1),
-)
-_HEADER_OPS: tuple[tuple[str, int], ...] = (
-    ("request_id_header_missing", 1),
-    ("request_id_only_in_header", 1),
-    ("request_id_nowhere", 1),
-    ("request_id_differs", 1),
-    ("request_id_body_wrong", 4),
-    ("retry_after_padded", 1),
-    ("retry_after_date", 2),
-    ("retry_after_negative", 1),
-    ("retry_after_fraction", 1),
-    ("retry_after_garbage", 2),
-    ("content_type_missing", 3),
-    ("content_type_odd", 2),
-    ("content_type_plus_json", 2),
-    ("content_type_html", 1),
-    ("content_type_text", 1),
-)
-_BODY_ID_OPS = frozenset(
-    {
-        "request_id_header_missing",
-        "request_id_only_in_header",
-        "request_id_differs",
-        "request_id_body_wrong",
-    }
-)
-#: Malformed cases edit body fields or replace the body, half and half.
-_BODY_MODES = ("fields", "replace")
-_FIELD_OP_COUNTS = (0, 1, 2, 3, 2, 3)
-_HEADER_OP_COUNTS = (0, 1, 2, 3, 2)
+def _api(value: object) -> str:
+    if value in APIS:
+        return str(value)
+    hint = did_you_mean(value, APIS) if isinstance(value, str) else ""
+    raise InvalidArgument(f"api= takes 'v2.0', 'v3' or 'any', got {value!r}{hint}")
 
 
-def _weighted(pairs: Iterable[tuple[str, int]]) -> tuple[str, ...]:
-    return tuple(name for name, weight in pairs for _ in range(weight))
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """What one strategy draws from: specs, families, and the operator pools (weighted)."""
-
-    specs: tuple[ErrorSpec, ...]
-    families: tuple[str, ...]
-    malformed: tuple[bool, ...] = (False, True)
-    body_modes: tuple[str, ...] = _BODY_MODES
-    field_ops: tuple[str, ...] = _weighted(_FIELD_OPS)
-    replace_ops: tuple[str, ...] = _weighted(_REPLACE_OPS)
-    header_ops: tuple[str, ...] = _weighted(_HEADER_OPS)
-    header_op_counts: tuple[int, ...] = _HEADER_OP_COUNTS
-    paths: tuple[str, ...] = DEFAULT_BATCH_PATHS
-
-
-@functools.cache
-def _sampler(decision: str, options: tuple[Any, ...]) -> SearchStrategy[Any]:
-    """One prebuilt ``sampled_from`` per decision, built on first use.
-
-    Distinct option tuples give distinct span labels, so hypothesis's mutator (which
-    copies values between draws of the same label) does not copy, say, the app-name
-    index into the number of mutations.
-    """
-    return st.sampled_from(options)
-
-
-def _pick(draw: st.DrawFn, decision: str, options: tuple[Any, ...]) -> Any:
-    """One of ``options``, shrinking toward the first."""
-    if len(options) == 1:
-        return options[0]
-    return draw(_sampler(decision, options))
-
-
-@functools.cache
-def _index(size: int) -> SearchStrategy[int]:
-    # sampled_from(range(n)) rather than integers(0, n - 1): its span label depends on n,
-    # so the mutator does not copy, say, a request id into an operator's choice.
-    return st.sampled_from(range(size))
-
-
-def _pick_dynamic(draw: st.DrawFn, options: Sequence[Any]) -> Any:
-    """One of options that depend on the draft (operator choices), shrinking toward the first."""
-    if len(options) == 1:
-        return options[0]
-    return options[draw(_index(len(options)))]
-
-
-@functools.cache
-def _request_id_bytes() -> SearchStrategy[bytes]:
-    return st.binary(min_size=16, max_size=16)
-
-
-def _request_id(draw: st.DrawFn) -> str:
-    # Not st.uuids(): a mapped strategy shares its span label with the mapped strategy
-    # around this composite, and hypothesis's mutator would copy one over the other.
-    return str(uuid.UUID(bytes=draw(_request_id_bytes()), version=4))
-
-
-@dataclass(frozen=True)
-class _Style:
-    """The valid variations of one case, most significant first (for shrinking)."""
-
-    resolution: mu.ResolutionStyle
-    detail: str
-    suggested: bool
-    content_type: str
-    retry_after: bool
-    doc_url: mu.DocUrlStyle
-    status_first: bool
-    app_name: str
-    request_id: str
-
-
-def _draw_style(draw: st.DrawFn, *, with_detail: bool) -> _Style:
-    # Every family draws the same decisions (legacy and OAuth ignore most of them), so
-    # all bases are equally long and the shrinker, which prefers shorter choice
-    # sequences, moves toward the first family (v2.0, the common case) when it can.
-    return _Style(
-        resolution=_pick(draw, "resolution", _RESOLUTION_STYLES),
-        detail=_pick(draw, "detail", _DETAIL_STYLES)
-        if with_detail
-        else _pick(draw, "no detail", _NO_DETAIL_STYLES),
-        suggested=_pick(draw, "suggested", _SUGGESTED),
-        content_type=_pick(draw, "content type", _CONTENT_TYPES),
-        retry_after=_pick(draw, "retry-after", _RETRY_AFTER_SET),
-        doc_url=_pick(draw, "docURL", _DOC_URL_STYLES),
-        status_first=_pick(draw, "key order", _STATUS_FIRST),
-        app_name=_pick(draw, "app name", _APP_NAMES),
-        request_id=_request_id(draw),
-    )
-
-
-def _with_retry_after(draw: st.DrawFn, draft: mu.Draft, style: _Style) -> mu.Draft:
-    """A Retry-After in seconds, when the style says so (a valid variation)."""
-    if not style.retry_after:
-        return draft
-    seconds = draw(_index(3601))
-    return draft.set_header(mu.RETRY_AFTER, str(seconds)).note(
-        f"Retry-After: {seconds}", malformed=False
-    )
-
-
-def _draw_v2(draw: st.DrawFn, spec: ErrorSpec) -> mu.Draft:
-    style = _draw_style(draw, with_detail=spec.detail is not None)
-    detail: Any = style.detail
-    if detail == "custom":
-        names = draw(
-            st.lists(_sampler("detail names", _DETAIL_NAMES), min_size=1, max_size=3, unique=True)
+def _no_v3_batch(api: str, batch: bool) -> None:
+    if batch and api == "v3":
+        raise InvalidArgument(
+            "batch=True adds v2.0 batch responses (POST /v2.0/vehicles/{id}/batch), and "
+            "API V3 has no batch endpoint: use api='any' (V3 and v2.0, batches included) "
+            "or api='v2.0'"
         )
-        detail = mu.validation_detail(names)
-    draft = mu.v2_draft(
-        spec,
-        request_id=style.request_id,
-        app_name=style.app_name,
-        resolution_style=style.resolution,
-        suggested=style.suggested,
-        detail=detail,
-        doc_url_style=style.doc_url,
-        status_first=style.status_first,
-        content_type=style.content_type,
-        retry_after=spec.retry_after,
-    )
-    return _with_retry_after(draw, draft, style)
-
-
-def _draw_v1(draw: st.DrawFn) -> mu.Draft:
-    spec = _pick(draw, "v1", LEGACY_ERRORS)
-    style = _draw_style(draw, with_detail=False)
-    draft = mu.v1_draft(spec, request_id=style.request_id, content_type=style.content_type)
-    return _with_retry_after(draw, draft, style)
-
-
-def _draw_oauth(draw: st.DrawFn) -> mu.Draft:
-    spec = _pick(draw, "oauth", OAUTH_ERRORS)
-    _draw_style(draw, with_detail=False)  # unused, but keeps every family equally long
-    return mu.oauth_draft(spec, value=_pick(draw, "oauth value", _OAUTH_VALUES))
-
-
-def _draw_batch(draw: st.DrawFn, plan: _Plan) -> mu.Draft:
-    paths = draw(
-        st.lists(
-            _sampler("paths", plan.paths), min_size=1, max_size=min(4, len(plan.paths)), unique=True
-        )
-    )
-    items: list[mu.BatchItem] = []
-    for index, path in enumerate(paths):
-        # The first item fails, so every batch mixes in at least one error.
-        fails = index == 0 or draw(st.booleans())
-        items.append((path, _pick(draw, "spec", plan.specs) if fails else None))
-    return mu.batch_draft(
-        items,
-        request_id=_request_id(draw),
-        retry_after_name=_pick(draw, "batch retry-after", ("Retry-After", "retry-after")),
-    )
-
-
-def _draw_base(draw: st.DrawFn, plan: _Plan, family: str) -> mu.Draft:
-    if family == "v2":
-        return _draw_v2(draw, _pick(draw, "spec", plan.specs))
-    if family == "v1":
-        return _draw_v1(draw)
-    if family == "oauth":
-        return _draw_oauth(draw)
-    return _draw_batch(draw, plan)
-
-
-def _mutate(draw: st.DrawFn, draft: mu.Draft, names: Sequence[str]) -> mu.Draft:
-    ops = sorted((mu.OPERATORS[name] for name in names), key=lambda op: op.stage)
-    replacing = [op for op in ops if op.discards and op.choices(draft)]
-    if replacing:
-        # The body is replaced: edits to its fields would be lost; one replacement counts.
-        ops = [op for op in ops if op.stage == 2 or op is replacing[0]]
-    for op in ops:
-        choices = op.choices(draft)
-        if choices:
-            draft = op(draft, _pick_dynamic(draw, choices))
-    return draft
-
-
-def _names(draw: st.DrawFn, decision: str, pool: tuple[str, ...], count: int) -> list[str]:
-    names: list[str] = []
-    for position in range(count):
-        # Each position draws from the pool rotated by one more step: a distinct span
-        # label, so the mutator does not spend examples copying one operator over another.
-        name = _pick(draw, f"{decision} {position}", pool[position:] + pool[:position])
-        if name not in names:
-            names.append(name)
-    return names
 
 
 @st.composite
-def _drafts(draw: st.DrawFn, plan: _Plan) -> mu.Draft:
-    # Decisions whose options never change come first: when hypothesis's mutator edits
-    # a draw, later draws whose options changed fall back to their simplest value, and
-    # these must not all collapse to "valid".
-    family = _pick(draw, "family", plan.families)
-    names: list[str] = []
-    if _pick(draw, "malformed", plan.malformed):
-        if _pick(draw, "body mode", plan.body_modes) == "fields":
-            count = _pick(draw, "field operator count", _FIELD_OP_COUNTS)
-            names += _names(draw, "field operator", plan.field_ops, count)
-            header_ops = plan.header_ops
-        else:
-            names += _names(draw, "replacement", plan.replace_ops, 1)
-            # Without a JSON body, operators on the body's requestId would not apply.
-            header_ops = tuple(n for n in plan.header_ops if n not in _BODY_ID_OPS)
-        count = _pick(draw, "header operator count", plan.header_op_counts)
-        names += _names(draw, "header operator", header_ops, count)
-    name_style = _pick(draw, "header names", _NAME_STYLES)
-    draft = _mutate(draw, _draw_base(draw, plan, family), names)
-    return mu.rename_headers(draft, name_style)
+def _cases(draw: st.DrawFn, plan: Plan) -> ErrorCase:
+    # A composite rather than ``drafts(plan).map(_case)``: hypothesis prints a mapped
+    # value as the call that made it (``_case(Draft(...))``); this way a falsifying
+    # example prints as the ErrorCase itself, description first.
+    return _case(draw(drafts(plan)))
 
 
 def _response(draft: mu.Draft) -> httpx.Response:
@@ -462,19 +221,16 @@ def _case(draft: mu.Draft) -> ErrorCase:
     return ErrorCase(_response(draft), mu.expected_error(draft), draft.description, draft.malformed)
 
 
-@st.composite
-def _cases(draw: st.DrawFn, plan: _Plan) -> ErrorCase:
-    # A composite rather than ``_drafts(plan).map(_case)``: hypothesis prints a mapped
-    # value as the call that made it (``_case(Draft(...))``); this way a falsifying
-    # example prints as the ErrorCase itself, description first.
-    return _case(draw(_drafts(plan)))
-
-
-def _plan(specs: tuple[ErrorSpec, ...], *, malformed: bool, legacy: bool, batch: bool) -> _Plan:
-    families = _FAMILIES if legacy else ("v2",)
-    if batch:
-        families = (*families, "batch")
-    return _Plan(specs=specs, families=families, malformed=(False, True) if malformed else (False,))
+def _plan(selection: _Selection, api: str, *, malformed: bool, legacy: bool, batch: bool) -> Plan:
+    # With api="any", a filter may keep errors of one version only (a V3-only key).
+    dropped = {"v2", "batch"} if not selection.v2 else {"v3"} if not selection.v3 else set()
+    return Plan(
+        specs=selection.v2,
+        v3_specs=selection.v3,
+        families=tuple(f for f in families(api, legacy=legacy, batch=batch) if f not in dropped),
+        oauth_specs=oauth_specs(api),
+        malformed=(False, True) if malformed else (False,),
+    )
 
 
 # --- public strategies ------------------------------------------------------------------------
@@ -486,14 +242,17 @@ def error_specs(
     status: int | Iterable[int] | None = None,
     resolution: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,
+    api: str = "v2.0",
 ) -> SearchStrategy[ErrorSpec]:
-    """Catalog entries matching the filters of ``catalog.select``, in catalog order.
+    """Catalog entries matching the filters of ``catalog.select``, in catalog order:
+    the errors v2.0 sends, V3 sends (``api="v3"``: the V3-only ones included, not
+    ``VALIDATION``) or either (``api="any"``).
 
     Failures shrink toward the first entries (``AUTHENTICATION`` without filters).
     Unknown keys or filter values raise the catalog's errors (with close matches); a
     selection that matches nothing raises ``InvalidArgument``.
     """
-    return st.sampled_from(_specs(patterns, type, status, resolution, exclude))
+    return st.sampled_from(_specs(patterns, type, status, resolution, exclude, _api(api)).all)
 
 
 def error_bodies(
@@ -502,21 +261,26 @@ def error_bodies(
     status: int | Iterable[int] | None = None,
     resolution: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,
+    api: str = "v2.0",
 ) -> SearchStrategy[dict[str, Any]]:
-    """Valid v2.0 bodies, as Smartcar sends them.
+    """Valid error bodies, as Smartcar sends them (v2.0 unless ``api`` says otherwise).
 
     Varies what Smartcar varies: the request id, the app name in
-    ``suggestedUserMessage``, optional fields present or absent, ``detail`` (as
+    ``suggestedUserMessage``, optional fields present or absent. v2.0: ``detail`` (as
     documented, absent, null, other VALIDATION fields), ``resolution`` as an object, a
-    bare string or null (older responses), the ``docURL`` style and the key order.
+    bare string or null (older responses), the ``docURL`` style and the key order. V3:
+    ``resolution`` as sent, absent or ``{"type": null}``, ``links`` present or absent and
+    first or last.
     """
+    checked = _api(api)
     plan = _plan(
-        _specs(patterns, type, status, resolution, exclude),
+        _specs(patterns, type, status, resolution, exclude, checked),
+        checked,
         malformed=False,
         legacy=False,
         batch=False,
     )
-    return _drafts(plan).map(lambda draft: draft.body)
+    return drafts(plan).map(lambda draft: draft.body)
 
 
 def malformed_error_bodies(
@@ -525,24 +289,32 @@ def malformed_error_bodies(
     status: int | Iterable[int] | None = None,
     resolution: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,
+    api: str = "v2.0",
 ) -> SearchStrategy[Any]:
-    """JSON values that break the v2.0 shape, built from the filtered catalog entries.
+    """JSON values that break the error shape, built from the filtered catalog entries.
 
-    Fields dropped, null or of the wrong JSON type; unknown types and codes; extra
-    fields; ``statusCode`` or ``resolution`` broken; deep nesting; huge and unicode
-    strings; non-object JSON (null, list, number, string, boolean).
+    Fields dropped, null or of the wrong JSON type (huge integers included); unknown
+    types and codes; extra fields; ``statusCode`` (v2.0), the ``errors`` array, ``status``,
+    ``links`` or ``detail`` (V3) or ``resolution`` broken; deep nesting; huge and
+    unicode strings; non-object JSON (null, list, number, string, boolean).
     """
-    specs = _specs(patterns, type, status, resolution, exclude)
-    plan = _Plan(
-        specs=specs,
-        families=("v2",),
+    checked = _api(api)
+    base = _plan(
+        _specs(patterns, type, status, resolution, exclude, checked),
+        checked,
+        malformed=True,
+        legacy=False,
+        batch=False,
+    )
+    plan = replace(
+        base,
         malformed=(True,),
-        body_modes=("fields", "replace"),
-        field_ops=_weighted((name, w) for name, w in _FIELD_OPS if name != "ascii_escapes"),
+        field_ops=weighted((n, w) for n, w in FIELD_OPS if n != "ascii_escapes"),
+        v3_field_ops=weighted((n, w) for n, w in V3_FIELD_OPS if n != "ascii_escapes"),
         replace_ops=("non_object",),
         header_op_counts=(0,),
     )
-    return _drafts(plan).filter(lambda draft: draft.malformed).map(lambda draft: draft.body)
+    return drafts(plan).filter(lambda draft: draft.malformed).map(lambda draft: draft.body)
 
 
 def error_cases(
@@ -554,31 +326,39 @@ def error_cases(
     malformed: bool = True,
     legacy: bool | None = None,
     batch: bool = False,
+    api: str = "v2.0",
 ) -> SearchStrategy[ErrorCase]:
     """Complete responses with their ground truth: ``ErrorCase(response, expected, ...)``.
 
-    About half the cases are valid: v2.0 errors varied as in ``error_bodies`` (with
-    ``Retry-After`` and header-name casing varied too), and legacy v1.0 and OAuth bodies.
-    The others (``malformed=True``) stack named mutation operators: up to three body-field
-    edits or one replaced body (non-JSON, non-object, a gateway page...), plus up to three
-    header operators (request id, ``Retry-After``, ``Content-Type``).
+    ``api="v2.0"`` (default) generates v2.0 errors, ``api="v3"`` API V3 errors and
+    ``api="any"`` both. About half the cases are valid: errors varied as in
+    ``error_bodies`` (with ``Retry-After``, ``SC-Request-Id`` on V3, and header-name
+    casing varied too), and legacy v1.0 and OAuth bodies. The others (``malformed=True``)
+    stack named mutation operators: up to three edits of the error's fields or of a V3
+    body's shape, or one replaced body (non-JSON, non-object, a gateway page...), plus up
+    to three header operators (request id, ``Retry-After``, ``Content-Type``).
 
-    Filters (as ``catalog.select``) narrow the v2.0 errors cases are built from.
-    ``malformed=False`` keeps only valid responses; ``legacy`` adds v1.0 and OAuth
-    bodies (default: only when no filter is given); ``batch=True`` adds 200 batch
-    responses whose items mix successes and errors.
+    Filters (as ``catalog.select``) narrow the errors cases are built from, in every API
+    version. ``malformed=False`` keeps only valid responses; ``legacy`` adds v1.0 and
+    OAuth bodies (default: only when no filter is given); ``batch=True`` adds 200 v2.0
+    batch responses whose items mix successes and errors (refused with ``api="v3"``:
+    V3 has no batch endpoint).
     """
-    specs = _specs(patterns, type, status, resolution, exclude)
+    checked = _api(api)
+    with_batch = _flag("batch", batch)
+    _no_v3_batch(checked, with_batch)
+    selection = _specs(patterns, type, status, resolution, exclude, checked)
     with_legacy = (
         not _filtered(patterns, type=type, status=status, resolution=resolution, exclude=exclude)
         if legacy is None
         else _flag("legacy", legacy)
     )
     plan = _plan(
-        specs,
+        selection,
+        checked,
         malformed=_flag("malformed", malformed),
         legacy=with_legacy,
-        batch=_flag("batch", batch),
+        batch=with_batch,
     )
     return _cases(plan)
 
@@ -592,6 +372,7 @@ def error_responses(
     malformed: bool = True,
     legacy: bool | None = None,
     batch: bool = False,
+    api: str = "v2.0",
 ) -> SearchStrategy[httpx.Response]:
     """The responses of ``error_cases`` (same arguments), without the ground truth."""
     cases = error_cases(
@@ -603,6 +384,7 @@ def error_responses(
         malformed=malformed,
         legacy=legacy,
         batch=batch,
+        api=api,
     )
     return cases.map(lambda case: case.response)
 
@@ -617,7 +399,8 @@ def oauth_error_bodies() -> SearchStrategy[dict[str, Any]]:
     return st.builds(
         lambda spec, value: spec.body(value),
         st.sampled_from(OAUTH_ERRORS),
-        st.sampled_from(_OAUTH_VALUES) | st.text(max_size=40),
+        st.sampled_from((None, "bad code here", "", "ÿ-ünïcødé-çode", "x" * 300))
+        | st.text(max_size=40),
     )
 
 
@@ -640,16 +423,18 @@ def batch_responses(
             )
     if not checked:
         raise InvalidArgument("paths= needs at least one path, got an empty list")
-    plan = _Plan(
-        specs=_specs((), None, None, None, None),
+    plan = Plan(
+        specs=_specs((), None, None, None, None).v2,
         families=("batch",),
         malformed=(False,),
         paths=checked,
     )
-    return _drafts(plan).map(_response)
+    return drafts(plan).map(_response)
 
 
 def _parsed_errors() -> SearchStrategy[SmartcarError]:
-    """What a correct parser returns for valid v2.0, v1.0 and OAuth responses."""
-    plan = _plan(_specs((), None, None, None, None), malformed=False, legacy=True, batch=False)
-    return _drafts(plan).map(mu.expected_error)
+    """What a correct parser returns for valid v2.0, V3, v1.0 and OAuth responses."""
+    plan = _plan(
+        _specs((), None, None, None, None), "any", malformed=False, legacy=True, batch=False
+    )
+    return drafts(plan).map(mu.expected_error)

@@ -52,6 +52,7 @@ CLAIMED = (
     "suggested_user_message",
     "detail",
     "retry_after",
+    "title",
 )
 
 

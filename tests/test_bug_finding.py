@@ -1,17 +1,19 @@
 """Bug-finding power of ``error_cases()``: one correct parser, many one-defect parsers.
 
-Each defective parser is the correct one with a single realistic bug. With hypothesis's
-default 100 examples, the property test (the one in PRODUCT.md, extended to every field
-the case claims) must fail for every defective parser and pass for the correct one,
-whatever the seed. Run this file as a script to print the size of each falsifying
-example after shrinking::
+Each defective parser is the correct one with a single realistic bug: thirteen in v2.0
+and legacy parsing, fuzzed with ``error_cases()``, and eight in V3 parsing, fuzzed with
+``error_cases(api="v3")``. With hypothesis's default 100 examples (300 for the three V3
+defects that only one shape of body shows), the property test (the one in PRODUCT.md,
+extended to every field the case claims) must fail for every defective parser and pass
+for the correct one and the reference parser, whatever the seed. Run this file as a
+script to print the size of each falsifying example after shrinking, and how often each
+defect is caught over many seeds::
 
-    /work/venv/bin/python tests/test_bug_finding.py
+    .venv/bin/python tests/test_bug_finding.py [seeds]
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +24,7 @@ from hypothesis import Phase, given, seed, settings
 
 from pytest_smartcar.parser import SmartcarError
 from pytest_smartcar.strategies import ErrorCase, error_cases
+from tests.defective_parsers import DEFECTIVE, CorrectParser, CrashesOnStringResolution
 from tests.support import CLAIMED
 
 
@@ -36,229 +39,6 @@ def check(parsed: SmartcarError, expected: SmartcarError) -> None:
             assert getattr(parsed, name) == want, name
 
 
-# --- the parsers ------------------------------------------------------------------------------
-
-
-class CorrectParser:
-    """A small parser written from the ground-truth rules (no code shared with parser.py)."""
-
-    def __call__(self, response: httpx.Response) -> SmartcarError:
-        body = self.body(response)
-        found: dict[str, Any] = {
-            "status": self.status(response, body),
-            "request_id": self.request_id(response, body),
-            "retry_after": self.retry_after(self.header(response, "Retry-After")),
-        }
-        if isinstance(body.get("type"), str):
-            resolution, url = self.resolution(body)
-            detail = body.get("detail")
-            found.update(
-                type=body["type"],
-                code=self.code(body),
-                description=_text(body, "description"),
-                doc_url=_text(body, "docURL"),
-                suggested_user_message=self.suggested(body),
-                resolution=resolution,
-                resolution_url=url,
-                detail=detail if isinstance(detail, list) else None,
-            )
-        else:
-            found.update(self.legacy(body))
-        return SmartcarError(**found)
-
-    def header(self, response: httpx.Response, name: str) -> str | None:
-        value: str | None = response.headers.get(name)
-        return value
-
-    def is_json(self, content_type: str | None) -> bool:
-        if content_type is None:
-            return True
-        media = content_type.split(";")[0].strip().lower()
-        return media == "application/json" or media.endswith("+json")
-
-    def load(self, content: bytes) -> Any:
-        try:
-            return json.loads(content.decode("utf-8"), parse_constant=_no_constants)
-        except (ValueError, RecursionError):
-            return None
-
-    def body(self, response: httpx.Response) -> dict[str, Any]:
-        if not self.is_json(self.header(response, "Content-Type")):
-            return {}
-        value = self.load(response.content)
-        return value if isinstance(value, dict) else {}
-
-    def status(self, response: httpx.Response, body: dict[str, Any]) -> int:
-        return response.status_code
-
-    def code(self, body: dict[str, Any]) -> str | None:
-        return _text(body, "code")
-
-    def suggested(self, body: dict[str, Any]) -> str | None:
-        return _text(body, "suggestedUserMessage")
-
-    def resolution(self, body: dict[str, Any]) -> tuple[str | None, str | None]:
-        value = body.get("resolution")
-        if isinstance(value, dict):
-            return _text(value, "type"), _text(value, "url")
-        return (value if isinstance(value, str) else None), None
-
-    def legacy(self, body: dict[str, Any]) -> dict[str, Any]:
-        if not isinstance(body.get("error"), str):
-            return {}
-        message = _text(body, "message")
-        return {
-            "type": body["error"],
-            "code": _text(body, "code"),
-            "description": message if message is not None else _text(body, "error_description"),
-        }
-
-    def request_id(self, response: httpx.Response, body: dict[str, Any]) -> str | None:
-        in_header = self.header(response, "SC-Request-Id")
-        return in_header if in_header is not None else _text(body, "requestId")
-
-    def retry_after(self, value: str | None) -> float | None:
-        if value is None:
-            return None
-        value = value.strip(" ")
-        if value and value.isascii() and value.isdigit():
-            return float(value)
-        return None
-
-
-def _text(body: dict[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    return value if isinstance(value, str) else None
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-class CrashesOnGatewayHtml(CorrectParser):
-    """Ignores Content-Type and calls json.loads with no try: a gateway's HTML page crashes it."""
-
-    def body(self, response: httpx.Response) -> dict[str, Any]:
-        value = json.loads(response.content)  # the defect
-        return value if isinstance(value, dict) else {}
-
-
-class TrustsBodyStatusCode(CorrectParser):
-    """Takes the body's statusCode over the HTTP status."""
-
-    def status(self, response: httpx.Response, body: dict[str, Any]) -> int:
-        return body.get("statusCode", response.status_code)  # type: ignore[no-any-return]
-
-
-class CrashesOnStringResolution(CorrectParser):
-    """Assumes ``resolution`` is an object (older responses send a bare string)."""
-
-    def resolution(self, body: dict[str, Any]) -> tuple[str | None, str | None]:
-        value = body.get("resolution")
-        if value is None:
-            return None, None
-        return _text(value, "type"), _text(value, "url")  # the defect: str has no .get
-
-
-class ContentTypeSubstring(CorrectParser):
-    """Reads the body only when 'application/json' is in Content-Type (as the SDKs do)."""
-
-    def is_json(self, content_type: str | None) -> bool:
-        return "application/json" in (content_type or "")
-
-
-class RetryAfterFloat(CorrectParser):
-    """Reads Retry-After with float(): an HTTP-date crashes it."""
-
-    def retry_after(self, value: str | None) -> float | None:
-        return float(value) if value is not None else None
-
-
-class CaseSensitiveHeaders(CorrectParser):
-    """Copies the headers into a plain dict and looks names up as documented."""
-
-    def header(self, response: httpx.Response, name: str) -> str | None:
-        raw = {k.decode("latin-1"): v.decode("latin-1") for k, v in response.headers.raw}
-        return raw.get(name)
-
-
-class RequiresSuggestedMessage(CorrectParser):
-    """Indexes ``suggestedUserMessage``, which doc examples and older responses omit."""
-
-    def suggested(self, body: dict[str, Any]) -> str | None:
-        return body["suggestedUserMessage"]  # type: ignore[no-any-return]
-
-
-class IgnoresLegacyBodies(CorrectParser):
-    """Knows only v2.0 bodies: v1.0 and OAuth errors lose their type."""
-
-    def legacy(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-
-class CrashesOnNonObjectJson(CorrectParser):
-    """Assumes valid JSON is an object: ``null`` or a list crashes it."""
-
-    def body(self, response: httpx.Response) -> dict[str, Any]:
-        if not self.is_json(self.header(response, "Content-Type")):
-            return {}
-        value = self.load(response.content)
-        if value is None:
-            return {}
-        value.get("type")  # the defect: lists, strings and numbers have no .get
-        return value  # type: ignore[no-any-return]
-
-
-class StringifiesCode(CorrectParser):
-    """``str(body.get("code"))``: a null code becomes the string 'None'."""
-
-    def code(self, body: dict[str, Any]) -> str | None:
-        return str(body.get("code"))
-
-
-class BodyRequestIdFirst(CorrectParser):
-    """``body.requestId || header`` (as the Node SDK does): a non-string body id wins."""
-
-    def request_id(self, response: httpx.Response, body: dict[str, Any]) -> str | None:
-        return body.get("requestId") or self.header(response, "SC-Request-Id")
-
-
-class CrashesOnInvalidUtf8(CorrectParser):
-    """Decodes the bytes outside the try: a Latin-1 body crashes it."""
-
-    def load(self, content: bytes) -> Any:
-        text = content.decode("utf-8")  # the defect
-        try:
-            return json.loads(text, parse_constant=_no_constants)
-        except (ValueError, RecursionError):
-            return None
-
-
-class CatchesOnlyJsonDecodeError(CorrectParser):
-    """``except json.JSONDecodeError``: a deeply nested array raises RecursionError."""
-
-    def load(self, content: bytes) -> Any:
-        try:
-            return json.loads(content.decode("utf-8", "replace"), parse_constant=_no_constants)
-        except json.JSONDecodeError:
-            return None
-
-
-DEFECTIVE: tuple[type[CorrectParser], ...] = (
-    CrashesOnGatewayHtml,
-    TrustsBodyStatusCode,
-    CrashesOnStringResolution,
-    ContentTypeSubstring,
-    RetryAfterFloat,
-    CaseSensitiveHeaders,
-    RequiresSuggestedMessage,
-    IgnoresLegacyBodies,
-    CrashesOnNonObjectJson,
-    StringifiesCode,
-    BodyRequestIdFirst,
-    CrashesOnInvalidUtf8,
-    CatchesOnlyJsonDecodeError,
-)
 SEEDS = (0, 1, 2)
 #: Hypothesis's default phases without shrinking: shrinking changes which failing example
 #: is reported, never whether one is found, and it is most of the run time.
@@ -266,10 +46,15 @@ NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
 def run_property(
-    parser: Callable[[httpx.Response], SmartcarError], run_seed: int, *, shrink: bool = False
+    parser: Callable[[httpx.Response], SmartcarError],
+    run_seed: int,
+    *,
+    shrink: bool = False,
+    api: str | None = None,
 ) -> ErrorCase | None:
     """Run the property test under ``run_seed`` with hypothesis's defaults (100 examples),
-    no example database and, unless ``shrink``, no shrinking.
+    no example database and, unless ``shrink``, no shrinking, on ``error_cases(api=api)``
+    (by default the parser's own ``api``).
 
     Returns the falsifying case (the last one run: hypothesis replays the reported
     example last), or None when the test passed.
@@ -277,8 +62,12 @@ def run_property(
     last: list[ErrorCase] = []
 
     @seed(run_seed)
-    @settings(database=None, phases=tuple(Phase) if shrink else NO_SHRINK)
-    @given(error_cases())
+    @settings(
+        database=None,
+        phases=tuple(Phase) if shrink else NO_SHRINK,
+        max_examples=getattr(parser, "examples", 100),
+    )
+    @given(error_cases(api=api or getattr(parser, "api", "v2.0")))
     def property_test(case: ErrorCase) -> None:
         last[:] = [case]
         check(parser(case.response), case.expected)
@@ -293,14 +82,19 @@ def run_property(
 # --- the tests --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("run_seed", SEEDS)
-def test_the_correct_parser_passes(run_seed: int) -> None:
-    assert run_property(CorrectParser(), run_seed) is None
+APIS = ("v2.0", "v3", "any")
 
 
+@pytest.mark.parametrize("api", APIS)
 @pytest.mark.parametrize("run_seed", SEEDS)
-def test_the_reference_parser_passes(run_seed: int) -> None:
-    assert run_property(SmartcarError.from_response, run_seed) is None
+def test_the_correct_parser_passes(run_seed: int, api: str) -> None:
+    assert run_property(CorrectParser(), run_seed, api=api) is None
+
+
+@pytest.mark.parametrize("api", APIS)
+@pytest.mark.parametrize("run_seed", SEEDS)
+def test_the_reference_parser_passes(run_seed: int, api: str) -> None:
+    assert run_property(SmartcarError.from_response, run_seed, api=api) is None
 
 
 @pytest.mark.parametrize("parser_class", DEFECTIVE, ids=lambda cls: cls.__name__)
@@ -330,6 +124,7 @@ def test_each_defect_really_differs_from_the_correct_parser() -> None:
     asleep = mu.v2_draft(
         get("VEHICLE_STATE:ASLEEP"), request_id="5dea93a1-3f79-4246-90c5-89610a20471b"
     )
+    v3_asleep = mu.v3_draft(get("VEHICLE_STATE:ASLEEP"), request_id="r")
     drafts = [
         mu.OPERATORS["gateway_page"](asleep, 502),
         mu.OPERATORS["status_code_differs"](asleep, 500),
@@ -344,6 +139,14 @@ def test_each_defect_really_differs_from_the_correct_parser() -> None:
         mu.OPERATORS["request_id_body_wrong"](asleep, 12345),
         mu.OPERATORS["invalid_utf8"](asleep, 1),
         mu.OPERATORS["deep_array"](asleep, 100_000),
+        v3_asleep,
+        mu.OPERATORS["status_differs"](v3_asleep, "500"),
+        mu.OPERATORS["errors_empty"](v3_asleep, None),
+        mu.OPERATORS["several_errors"](v3_asleep, "another error after"),
+        mu.OPERATORS["detail_not_string"](v3_asleep, 409),
+        mu.OPERATORS["links_not_object"](v3_asleep, "https://smartcar.com/docs"),
+        v3_asleep,
+        mu.OPERATORS["content_type_jsonapi"](v3_asleep, "application/vnd.api+json"),
     ]
     for parser_class, draft in zip(DEFECTIVE, drafts, strict=True):
         response = httpx.Response(
@@ -397,8 +200,8 @@ def examples_to_failure(parser: CorrectParser, run_seed: int) -> int | None:
     calls = 0
 
     @seed(run_seed)
-    @settings(database=None, phases=NO_SHRINK)
-    @given(error_cases())
+    @settings(database=None, phases=NO_SHRINK, max_examples=parser.examples)
+    @given(error_cases(api=parser.api))
     def property_test(case: ErrorCase) -> None:
         nonlocal calls
         calls += 1
@@ -422,7 +225,10 @@ def main(argv: list[str]) -> int:
     print(f"{'defective parser':<28} {'caught':>6} {'desc':>5} {'bytes':>6}  shortest description")
     for name, caught, desc, size, shortest in falsifying_table():
         print(f"{name:<28} {caught:>4}/{len(SEEDS)} {desc:>5} {size:>6}  {shortest}")
-    print(f"\nDetection without shrinking over seeds 0..{many - 1} (100 examples each):")
+    print(
+        f"\nDetection without shrinking over seeds 0..{many - 1} "
+        "(100 examples each, 300 for V3 defects):"
+    )
     print(f"{'parser':<28} {'caught':>8} {'examples to failure: median':>28} {'max':>5}")
     parsers: tuple[type[CorrectParser], ...] = (CorrectParser, *DEFECTIVE)
     for parser_class in parsers:

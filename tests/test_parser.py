@@ -8,9 +8,11 @@ from typing import Any
 import httpx
 import pytest
 import requests
+from hypothesis import Phase, given, settings
 from requests.structures import CaseInsensitiveDict
 
 from pytest_smartcar import SmartcarError, catalog
+from tests.hostile import EXCEPTIONS, Hostile, HostileCase, check, hostile_cases
 
 
 def as_requests(response: httpx.Response) -> requests.Response:
@@ -159,3 +161,87 @@ def test_empty_strings_are_kept_and_lone_surrogates_are_escaped() -> None:
     assert parsed.description == "\ud800"
     assert parsed.suggested_user_message is not None
     assert "connect to ." in parsed.suggested_user_message
+
+
+# --- hostile duck types (issue 17): never raise, lose only what cannot be read ------------------
+
+
+@settings(database=None, phases=[Phase.generate], deadline=None, max_examples=400)
+@given(hostile_cases())
+def test_never_raises_on_hostile_responses_and_keeps_every_readable_claim(
+    case: HostileCase,
+) -> None:
+    """400 here; ``python tests/hostile.py 100000`` is the long run."""
+    check(case)
+
+
+@pytest.mark.parametrize("error", EXCEPTIONS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("part", ["status_code", "headers", "content"])
+def test_a_part_that_raises_costs_only_its_own_claims(part: str, error: Exception) -> None:
+    spec = catalog.get("RATE_LIMIT:VEHICLE")
+    response = spec.response(request_id="r-1", headers={"Content-Type": "application/json"})
+    parts: dict[str, Any] = {
+        "status_code": 429,
+        "headers": response.headers,
+        "content": response.content,
+    }
+    parts[part] = error
+    parsed = SmartcarError.from_response(
+        Hostile(parts["status_code"], parts["headers"], parts["content"])
+    )
+    assert parsed.status == (None if part == "status_code" else 429)
+    assert parsed.key == (None if part == "content" else "RATE_LIMIT:VEHICLE")
+    # The request id is in the header and the body: either one gives it; Retry-After
+    # is only in the headers.
+    assert parsed.request_id == "r-1"
+    assert parsed.retry_after == (None if part == "headers" else float(spec.retry_after or 0))
+
+
+@pytest.mark.parametrize(
+    "retry_after", ["9" * 309, "9" * 4_301, "1" * 5_000], ids=["309", "4301", "5000"]
+)
+def test_a_huge_retry_after_costs_the_body_nothing(retry_after: str) -> None:
+    response = catalog.get("RATE_LIMIT:VEHICLE").response(request_id="r-2", retry_after=retry_after)
+    parsed = SmartcarError.from_response(response)
+    assert (parsed.key, parsed.request_id, parsed.retry_after) == (
+        "RATE_LIMIT:VEHICLE",
+        "r-2",
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (b'{"type": "X", "statusCode": ' + b"9" * 4_301 + b"}", "an integer past the digit limit"),
+        (
+            b'{"type": "X", "detail": ' + b"[" * 5_000 + b"]" * 5_000 + b"}",
+            "nesting past the limit",
+        ),
+    ],
+    ids=["digits", "nesting"],
+)
+def test_a_body_json_loads_refuses_is_not_read(content: bytes, what: str) -> None:
+    response = _response(500, content, {"SC-Request-Id": "r-3"})
+    with pytest.raises((ValueError, RecursionError)):
+        json.loads(content)
+    parsed = SmartcarError.from_response(response)
+    assert (parsed.status, parsed.type, parsed.request_id) == (500, None, "r-3"), what
+
+
+def test_aiohttp_style_read_coroutines_are_closed_not_leaked() -> None:
+    async def read() -> bytes:
+        return b'{"type": "X"}'
+
+    class Async:
+        status_code = 500
+        headers = ()
+
+        @property
+        def content(self) -> Any:
+            raise AttributeError("a StreamReader, not bytes")
+
+        def read(self) -> Any:
+            return read()
+
+    assert SmartcarError.from_response(Async()) == SmartcarError(status=500)
