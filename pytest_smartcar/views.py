@@ -27,13 +27,19 @@ class ResponseView:
 
 
 def response_view(response: Any) -> Any:
-    """``response`` itself when the parser can read it as it is, else its view."""
-    if hasattr(response, "status_code"):
-        return response
-    status = getattr(response, "status", None)
-    if isinstance(status, int) and hasattr(response, "headers"):
-        body = getattr(response, "_body", None)  # what aiohttp's read() cached
-        return ResponseView(status, response.headers, body if isinstance(body, bytes) else b"")
+    """``response`` itself when the parser can read it as it is, else its view. Never
+    raises: a look-alike whose attributes raise is handed on as it is, for the parser to
+    read field by field."""
+    try:
+        if hasattr(response, "status_code"):
+            return response
+        status = getattr(response, "status", None)
+        if isinstance(status, int) and hasattr(response, "headers"):
+            body = getattr(response, "_body", None)  # what aiohttp's read() cached
+            content = body if isinstance(body, bytes) else b""
+            return ResponseView(status, response.headers, content)
+    except Exception:  # a hostile look-alike: the parser reads what it can of it
+        pass
     return response
 
 
