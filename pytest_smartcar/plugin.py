@@ -101,25 +101,20 @@ def _start_guard(config: pytest.Config) -> None:
     """From here to the end of the session, every Smartcar request is answered or refused."""
     from pytest_smartcar.transports import guard, install
 
-    guard.settings.guarding = True
-    guard.settings.allow_network = bool(
-        config.getoption("smartcar_allow_network") or config.getini("smartcar_allow_network")
-    )
-    guard.settings.scope = ("session", "")
+    allow = config.getoption("smartcar_allow_network") or config.getini("smartcar_allow_network")
+    config.stash[GUARD_KEY] = guard.open_session(allow_network=bool(allow))
     install.acquire()
-    config.stash[GUARD_KEY] = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if config.stash.get(GUARD_KEY, False):
+    session = config.stash.get(GUARD_KEY, None)
+    if session is not None:
         from pytest_smartcar.transports import guard, install
 
         del config.stash[GUARD_KEY]
-        _stop_leaked(guard.engines(), "the end of the session")
+        _stop_leaked(guard.outlived(session), "the end of the session")
         install.release()
-        guard.settings.guarding = False
-        guard.settings.allow_network = False
-        guard.settings.scope = None
+        guard.close_session(session)
 
 
 def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
@@ -131,6 +126,8 @@ def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
         engine.stop()
         where = engine.origin or "an unknown place"
         filename, _, line = where.rpartition(":")
+        if not line.isdigit():  # not file:line (the fixture's engine names its test)
+            filename, line = where, "0"
         warnings.warn_explicit(
             SmartcarStubLeakWarning(
                 f"pytest-smartcar: a stub_smartcar() started at {where} was still active at "
@@ -138,8 +135,8 @@ def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
                 "stub_smartcar() as stub:' or call stub.stop() (in a fixture, after its yield)."
             ),
             SmartcarStubLeakWarning,
-            filename or where,
-            int(line) if line.isdigit() else 0,
+            filename,
+            int(line),
         )
 
 
@@ -283,24 +280,42 @@ def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
     from pytest_smartcar import _tb
+    from pytest_smartcar.transports import guard
 
     _tb.forget_secrets()
-    return (yield from _recorded(item))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
+    # Threads and engines started from here to the end of teardown belong to this test
+    # (a fixture's setup narrows or widens it: pytest_fixture_setup).
+    previous = guard.settings.scope
+    guard.settings.scope = ("function", item.nodeid)
     try:
         return (yield from _recorded(item))
     finally:
+        guard.settings.scope = previous
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, Any, Any]:
+    from pytest_smartcar.transports import guard
+
+    previous = guard.settings.scope
+    guard.settings.scope = ("function", item.nodeid)
+    try:
+        return (yield from _recorded(item))
+    finally:
+        guard.settings.scope = previous
         # Its requests and responses are in the reports now; don't keep them all session.
         if STUB_KEY in item.stash:
             del item.stash[STUB_KEY]
-        from pytest_smartcar.transports import guard
-
-        leaked = [e for e in guard.engines() if e.started_in == ("function", item.nodeid)]
+        # pytest has torn down every fixture the next test does not share: an engine
+        # started in a scope that just ended (this test, its class or module) was leaked.
+        session = item.config.stash.get(GUARD_KEY, None)
+        alive = {n.nodeid for n in nextitem.listchain()} if nextitem is not None else set()
+        leaked = guard.outlived(session, alive) if session is not None else []
         if leaked:
-            _stop_leaked(leaked, f"the end of {item.nodeid}")
+            where = {e.started_in[1] for e in leaked if e.started_in is not None}
+            _stop_leaked(leaked, f"the end of {', '.join(sorted(where)) or item.nodeid}")
 
 
 @pytest.hookimpl(wrapper=True)
