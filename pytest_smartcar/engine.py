@@ -324,6 +324,8 @@ class SmartcarStub:
             return Reply(reply.status, list(reply.headers), reply.body, reply.reason)
         vehicle_id = match.params.get("vehicle_id") if match else None
         if outcome.kind == "success":
+            if outcome.body is None and match is not None and match.endpoint.name == "batch":
+                return self._batch(None, opts, request.body, vehicle_id)  # every path succeeds
             key = (index, match.endpoint.name if match else None)
             template = stub.rendered.get(key)
             if template is None:
@@ -359,9 +361,14 @@ class SmartcarStub:
         return template.reply()
 
     def _batch(
-        self, spec: ErrorSpec, opts: Mapping[str, Any], content: bytes, vehicle_id: str | None
+        self,
+        spec: ErrorSpec | None,
+        opts: Mapping[str, Any],
+        content: bytes,
+        vehicle_id: str | None,
     ) -> Reply:
-        """200 with the error inside the chosen items, as Smartcar reports partial failures."""
+        """200 with the error inside the chosen items, as Smartcar reports partial failures
+        (``spec=None``: every requested path succeeds)."""
         from pytest_smartcar.batch import (
             ErrorOutcome,
             batch_body,
@@ -376,6 +383,8 @@ class SmartcarStub:
             return v2.error_reply(
                 get("VALIDATION"), body={"description": f"Invalid batch request: {exc}"}
             )
+        if spec is None:
+            return json_reply(200, batch_body(paths), request_id=new_request_id())
         chosen = opts["batch_paths"]
         wanted = None if chosen is None else {normalize_path(p) for p in chosen}
         failing = ErrorOutcome(
