@@ -250,14 +250,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     # Verify stubs only when the test itself passed, and inside the call phase, so a
     # leftover stub fails the test once (FAILED) instead of adding a teardown ERROR. The
     # failure is raised, not pytest.fail()ed, so xfail(raises=...) sees our exception.
-    from pytest_smartcar.transports import guard
-
-    previous = guard.settings.scope
-    guard.settings.scope = ("function", item.nodeid)
-    try:
-        result = yield from _recorded(item)
-    finally:
-        guard.settings.scope = previous
+    result = yield from _phase(item)
     stub = item.stash.get(STUB_KEY, None)
     if stub is not None:
         try:
@@ -268,43 +261,39 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
-def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
-    """Run one test phase while recording what is served, then attach it to the report."""
+def _phase(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Run one test phase while recording what is served, then attach it to the report.
+    Threads and engines started in it belong to the test (a fixture's setup narrows or
+    widens that: pytest_fixture_setup)."""
+    from pytest_smartcar.transports import guard
+
+    previous = guard.settings.scope
+    guard.settings.scope = ("function", item.nodeid)
     records = _recording.begin()
     try:
         return (yield)
     finally:
+        guard.settings.scope = previous
         item.user_properties.extend((SERVED_PROPERTY, r) for r in _recording.end(records))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
     from pytest_smartcar import _tb
-    from pytest_smartcar.transports import guard
 
     _tb.forget_secrets()
-    # Threads and engines started from here to the end of teardown belong to this test
-    # (a fixture's setup narrows or widens it: pytest_fixture_setup).
-    previous = guard.settings.scope
-    guard.settings.scope = ("function", item.nodeid)
-    try:
-        return (yield from _recorded(item))
-    finally:
-        guard.settings.scope = previous
+    return (yield from _phase(item))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(
     item: pytest.Item, nextitem: pytest.Item | None
 ) -> Generator[None, Any, Any]:
-    from pytest_smartcar.transports import guard
-
-    previous = guard.settings.scope
-    guard.settings.scope = ("function", item.nodeid)
     try:
-        return (yield from _recorded(item))
+        return (yield from _phase(item))
     finally:
-        guard.settings.scope = previous
+        from pytest_smartcar.transports import guard
+
         # Its requests and responses are in the reports now; don't keep them all session.
         if STUB_KEY in item.stash:
             del item.stash[STUB_KEY]
