@@ -20,9 +20,10 @@ from typing import Any
 
 import pytest
 
+from pytest_smartcar.errors import SmartcarStubError
 from pytest_smartcar.redact import redact_text, secrets_in
 
-__all__ = ["forget_secrets", "point_at_the_app", "redact_report"]
+__all__ = ["forget_secrets", "hide_plumbing_in", "point_at_the_app", "redact_report"]
 
 #: Frames from these packages are plumbing between the user's call and our refusal.
 _PLUMBING = (
@@ -65,15 +66,9 @@ def point_at_the_app(
     original = getattr(item, "_traceback_filter", None)
     if original is None:
         return
-
-    def without_plumbing(info: pytest.ExceptionInfo[BaseException]) -> Any:
-        entries = original(info)
-        kept = [e for e in entries if not str(e.path).startswith(dirs)]
-        return type(entries)(kept) if kept else entries
-
     # pytest's own filter (cut at the test function, __tracebackhide__), then ours on top;
     # --fulltrace still shows everything.
-    setattr(item, "_traceback_filter", without_plumbing)  # noqa: B010 (an instance override)
+    setattr(item, "_traceback_filter", _without_plumbing(original))  # noqa: B010
     try:
         if rep.when == "call":
             rep.longrepr = item.repr_failure(excinfo)
@@ -85,6 +80,31 @@ def point_at_the_app(
     finally:
         delattr(item, "_traceback_filter")
     _headline(rep, value)
+
+
+def _without_plumbing(original: Any) -> Any:
+    """``original`` (a node's traceback filter), then our refusals' plumbing frames out."""
+
+    def without_plumbing(info: pytest.ExceptionInfo[BaseException]) -> Any:
+        entries = original(info)
+        if not info.errisinstance(SmartcarStubError):
+            return entries
+        dirs = _plumbing_dirs()
+        kept = [e for e in entries if not str(e.path).startswith(dirs)]
+        return type(entries)(kept) if kept else entries
+
+    return without_plumbing
+
+
+def hide_plumbing_in(collector: pytest.Collector) -> None:
+    """A refusal while collecting (a Smartcar request at a test module's import) is shown
+    at the module's line too; undone by :func:`show_plumbing_in`."""
+    original = collector._traceback_filter
+    setattr(collector, "_traceback_filter", _without_plumbing(original))  # noqa: B010
+
+
+def show_plumbing_in(collector: pytest.Collector) -> None:
+    collector.__dict__.pop("_traceback_filter", None)
 
 
 def _headline(rep: Any, value: BaseException) -> None:

@@ -308,6 +308,18 @@ def pytest_runtest_teardown(
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
+    # A Smartcar request refused at a test module's import points at the module's line.
+    from pytest_smartcar import _tb
+
+    _tb.hide_plumbing_in(collector)
+    try:
+        return (yield)
+    finally:
+        _tb.show_plumbing_in(collector)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     rep = yield
     from pytest_smartcar import _tb
