@@ -2,8 +2,9 @@
 
 Two jobs on a finished ``TestReport``:
 
-- a refused Smartcar request (``UnmatchedSmartcarRequest``) is shown at the line of the
-  user's code that made it, with the HTTP clients' and our own frames left out; a
+- a refused Smartcar request (``UnmatchedSmartcarRequest``, or a client's exception that
+  wraps it, as the official SDK does) is shown at the line of the user's code that made
+  it, with the HTTP clients', the SDK's and our own frames left out; a
   failure our checks raise at the end of a test (a swallowed refusal, a stub never
   requested) is shown as its message alone;
 - every text of the report (traceback lines, the frames' arguments and locals, the crash
@@ -23,10 +24,17 @@ import pytest
 from pytest_smartcar.errors import SmartcarStubError
 from pytest_smartcar.redact import redact_text, secrets_in
 
-__all__ = ["forget_secrets", "hide_plumbing_in", "point_at_the_app", "redact_report"]
+__all__ = [
+    "forget_secrets",
+    "hide_plumbing_in",
+    "point_at_the_app",
+    "redact_report",
+    "refusal_in",
+]
 
 #: Frames from these packages are plumbing between the user's call and our refusal.
 _PLUMBING = (
+    "smartcar",  # the official SDK, which wraps our refusal in SmartcarException
     "httpx",
     "httpcore",
     "requests",
@@ -51,17 +59,33 @@ def _plumbing_dirs() -> tuple[str, ...]:
     return tuple(dirs)
 
 
+def refusal_in(exc: BaseException | None) -> SmartcarStubError | None:
+    """Our failure, whether raised as is or wrapped by a client that catches everything
+    (the official SDK raises ``SmartcarException("SDK_ERROR") from`` it)."""
+    for _ in range(8):
+        if exc is None:
+            return None
+        if isinstance(exc, SmartcarStubError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def point_at_the_app(
     item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException], rep: Any
 ) -> None:
-    """Show our failure at the user's frame, or as its message alone when it has none."""
+    """Show our failure at the user's frame, or as its message alone when it has none;
+    a failure that does not come from one of ours is left as pytest shows it."""
     value = excinfo.value
+    ours = refusal_in(value)
+    if ours is None:
+        return
     dirs = _plumbing_dirs()
     if getattr(value, "__smartcar_message_only__", False) or not any(
         not str(e.path).startswith(dirs) for e in excinfo.traceback
     ):
         rep.longrepr = excinfo.getrepr(style="value")
-        _headline(rep, value)
+        _headline(rep, ours)
         return
     original = getattr(item, "_traceback_filter", None)
     if original is None:
@@ -79,19 +103,20 @@ def point_at_the_app(
         rep.longrepr = str(value)
     finally:
         delattr(item, "_traceback_filter")
-    _headline(rep, value)
+    _headline(rep, ours)
 
 
 def _without_plumbing(original: Any) -> Any:
-    """``original`` (a node's traceback filter), then our refusals' plumbing frames out."""
+    """``original`` (a node's traceback filter), then, for a failure of ours (or one that
+    wraps ours), the HTTP clients' and our own frames out: each exception of the chain is
+    shown at the app's frames, or by its message alone when it has none."""
 
     def without_plumbing(info: pytest.ExceptionInfo[BaseException]) -> Any:
         entries = original(info)
-        if not info.errisinstance(SmartcarStubError):
+        if refusal_in(info.value) is None:
             return entries
         dirs = _plumbing_dirs()
-        kept = [e for e in entries if not str(e.path).startswith(dirs)]
-        return type(entries)(kept) if kept else entries
+        return type(entries)([e for e in entries if not str(e.path).startswith(dirs)])
 
     return without_plumbing
 

@@ -325,7 +325,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     from pytest_smartcar import _tb
 
     excinfo = call.excinfo
-    if excinfo is not None and excinfo.errisinstance(SmartcarStubError) and rep.failed:
+    if excinfo is not None and rep.failed:
         _tb.point_at_the_app(item, excinfo, rep)
     if rep.when == "call" and rep.failed:
         stub = item.stash.get(STUB_KEY, None)
