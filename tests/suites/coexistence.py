@@ -183,8 +183,15 @@ CASES = [
 ]
 
 
-def _setup(request: pytest.FixtureRequest, form: str) -> Any:
-    return FORMS[form][1](request)
+@contextlib.contextmanager
+def _both(request: pytest.FixtureRequest, form: str, client: str) -> Iterator[tuple[Any, Any]]:
+    """Inside the test: the user's mock set up as ``form`` says, answering OTHER, and our
+    stub answering the odometer; gives the client's ``get`` and the stub."""
+    with FORMS[form][1](request) as mock:
+        stub = request.getfixturevalue("smartcar_error")
+        stub.serve("VEHICLE_STATE:ASLEEP", endpoint="odometer")
+        mock.add(OTHER)
+        yield CLIENTS[client], stub
 
 
 # --- the matrix -------------------------------------------------------------------------
@@ -192,11 +199,7 @@ def _setup(request: pytest.FixtureRequest, form: str) -> Any:
 
 @pytest.mark.parametrize(("form", "client"), CASES)
 def test_ok_each_mock_answers_its_own(request: pytest.FixtureRequest, form: str, client: str):
-    get = CLIENTS[client]
-    with _setup(request, form) as mock:
-        stub = request.getfixturevalue("smartcar_error")
-        stub.serve("VEHICLE_STATE:ASLEEP", endpoint="odometer")
-        mock.add(OTHER)
+    with _both(request, form, client) as (get, stub):
         status, _ = get(SMARTCAR)
         assert status == 409
         status, other = get(OTHER)
@@ -206,11 +209,7 @@ def test_ok_each_mock_answers_its_own(request: pytest.FixtureRequest, form: str,
 
 @pytest.mark.parametrize(("form", "client"), CASES)
 def test_theirs_unmocked_host_fails(request: pytest.FixtureRequest, form: str, client: str):
-    get = CLIENTS[client]
-    with _setup(request, form) as mock:
-        stub = request.getfixturevalue("smartcar_error")
-        stub.serve("VEHICLE_STATE:ASLEEP", endpoint="odometer")
-        mock.add(OTHER)
+    with _both(request, form, client) as (get, _stub):
         assert get(SMARTCAR)[0] == 409
         assert get(OTHER)[0] == 200
         get(UNMOCKED)
@@ -218,11 +217,7 @@ def test_theirs_unmocked_host_fails(request: pytest.FixtureRequest, form: str, c
 
 @pytest.mark.parametrize(("form", "client"), CASES)
 def test_theirs_uncalled_mock_fails(request: pytest.FixtureRequest, form: str, client: str):
-    get = CLIENTS[client]
-    with _setup(request, form) as mock:
-        stub = request.getfixturevalue("smartcar_error")
-        stub.serve("VEHICLE_STATE:ASLEEP", endpoint="odometer")
-        mock.add(OTHER)
+    with _both(request, form, client) as (get, _stub):
         assert get(SMARTCAR)[0] == 409
 
 
@@ -230,11 +225,7 @@ def test_theirs_uncalled_mock_fails(request: pytest.FixtureRequest, form: str, c
 def test_ours_unserved_smartcar_request_fails(
     request: pytest.FixtureRequest, form: str, client: str
 ):
-    get = CLIENTS[client]
-    with _setup(request, form) as mock:
-        stub = request.getfixturevalue("smartcar_error")
-        stub.serve("VEHICLE_STATE:ASLEEP", endpoint="odometer")
-        mock.add(OTHER)
+    with _both(request, form, client) as (get, _stub):
         assert get(OTHER)[0] == 200
         assert get(SMARTCAR)[0] == 409
         get(SMARTCAR_UNSERVED)
@@ -242,11 +233,7 @@ def test_ours_unserved_smartcar_request_fails(
 
 @pytest.mark.parametrize(("form", "client"), CASES)
 def test_ours_unrequested_stub_fails(request: pytest.FixtureRequest, form: str, client: str):
-    get = CLIENTS[client]
-    with _setup(request, form) as mock:
-        stub = request.getfixturevalue("smartcar_error")
-        stub.serve("VEHICLE_STATE:ASLEEP", endpoint="odometer")
-        mock.add(OTHER)
+    with _both(request, form, client) as (get, _stub):
         assert get(OTHER)[0] == 200
 
 
