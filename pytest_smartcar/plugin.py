@@ -299,12 +299,13 @@ def pytest_runtest_teardown(
             del item.stash[STUB_KEY]
         # pytest has torn down every fixture the next test does not share: an engine
         # started in a scope that just ended (this test, its class or module) was leaked.
+        # The session's own (node id "") are stopped at pytest_unconfigure.
         session = item.config.stash.get(GUARD_KEY, None)
-        alive = {n.nodeid for n in nextitem.listchain()} if nextitem is not None else set()
+        alive = {n.nodeid for n in nextitem.listchain()} if nextitem is not None else {""}
         leaked = guard.outlived(session, alive) if session is not None else []
         if leaked:
-            where = {e.started_in[1] for e in leaked if e.started_in is not None}
-            _stop_leaked(leaked, f"the end of {', '.join(sorted(where)) or item.nodeid}")
+            where = sorted({e.started_in[1] for e in leaked if e.started_in is not None})
+            _stop_leaked(leaked, f"the end of {', '.join(where) or item.nodeid}")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -12,56 +12,29 @@ escaped both mocks would show up.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import textwrap
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from tests.support import INNER
+from tests.support import INNER, SENTINEL_CONFTEST, attempts, junit_results
 
 SUITE = (Path(__file__).parent / "suites" / "coexistence.py").read_text(encoding="utf-8")
 
-CONFTEST = """
-import json
-import socket
-
-import pytest
-import responses
-
-ATTEMPTS = []
-SENTINEL = {sentinel}
-
-
-def _refuse(kind):
-    def refuse(*args, **kwargs):
-        ATTEMPTS.append(kind)
-        raise OSError(f"SOCKET SENTINEL: a {{kind}} was attempted")
-
-    return refuse
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch):
-    if SENTINEL:
-        monkeypatch.setattr(socket.socket, "connect", _refuse("connect"))
-        monkeypatch.setattr(socket.socket, "connect_ex", _refuse("connect"))
-        monkeypatch.setattr(socket, "getaddrinfo", _refuse("getaddrinfo"))
-
+CONFTEST = (
+    SENTINEL_CONFTEST
+    + """
 
 @pytest.fixture
 def rsps():
+    import responses
+
     with responses.RequestsMock() as mock:
         yield mock
-
-
-def pytest_sessionfinish(session):
-    with open("attempts.json", "w") as f:
-        json.dump(ATTEMPTS, f)
 """
+)
 
 #: What each user mock says when a request it does not know comes, or a route goes unused.
 THEIRS = {
@@ -93,20 +66,6 @@ def _family(name: str) -> str:
     if "httpx_mock" in name:
         return "pytest_httpx"
     return "responses"
-
-
-def _results(path: Path) -> dict[str, str]:
-    """Each inner test's failure and error texts, by test name ('' when it passed)."""
-    found: dict[str, str] = {}
-    for case in ET.parse(path).getroot().iter("testcase"):
-        name = case.get("name", "")
-        texts = [
-            f"{kid.get('message', '')}\n{kid.text or ''}"
-            for kid in case
-            if kid.tag in ("failure", "error", "skipped")
-        ]
-        found[name] = found.get(name, "") + "\n".join(texts)
-    return found
 
 
 def _kind(name: str) -> str:
@@ -148,12 +107,13 @@ def _check(results: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("guard", ["socket-sentinel", "pytest-socket"])
 def test_every_mock_keeps_its_hosts_and_its_strictness(
-    pytester: pytest.Pytester, guard: str
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, guard: str
 ) -> None:
-    pytester.makeconftest(CONFTEST.format(sentinel=guard == "socket-sentinel"))
+    pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_coexistence=SUITE)
     args = [*INNER, "--junitxml=out.xml", "-p", "no:asyncio"]
     if guard == "pytest-socket":
+        monkeypatch.setenv("SMARTCAR_TEST_NO_SENTINEL", "1")
         # asyncio's event loop needs a socketpair (a Unix socket); Internet sockets are off.
         result = pytester.runpytest_subprocess(
             *args, "-p", "socket", "--disable-socket", "--allow-unix-socket"
@@ -162,8 +122,8 @@ def test_every_mock_keeps_its_hosts_and_its_strictness(
     else:
         result = pytester.runpytest(*args)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    _check(_results(pytester.path / "out.xml"))
-    assert json.loads((pytester.path / "attempts.json").read_text()) == []
+    _check(junit_results(pytester.path / "out.xml"))
+    assert attempts(pytester.path) == []
 
 
 def test_pytest_responses_fixture(pytester: pytest.Pytester) -> None:
