@@ -3,7 +3,7 @@
     python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
     python benchmarks/run.py --quick    # smoke run (under 2 minutes)
 
-Options: ``--only startup,request,matrix,strategies`` picks benchmarks; ``--clock wall``
+Options: ``--only startup,request,aiohttp,matrix,strategies`` picks benchmarks; ``--clock wall``
 judges by wall time instead of CPU time; ``--json PATH`` writes every figure;
 ``--markdown`` prints the summary as a Markdown table (as in docs/performance.md);
 ``--strict`` exits 1 when a figure misses its target (by default only a crash or a
@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 
 import _timing  # noqa: E402
 
-BENCHES = ("startup", "request", "matrix", "strategies")
+BENCHES = ("startup", "request", "aiohttp", "matrix", "strategies")
 
 
 def main() -> int:
@@ -80,6 +80,10 @@ def main() -> int:
                 rows += bench_request.run(args.quick)
                 if not args.quick:
                     bench_request.print_breakdown()
+            elif name == "aiohttp":  # makes its pinned aioresponses venv on first use
+                import bench_aiohttp
+
+                rows += bench_aiohttp.run(args.quick)
             elif name == "matrix":
                 import bench_matrix
 

@@ -12,19 +12,26 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pytest_smartcar import catalog
     from pytest_smartcar.catalog import ErrorSpec, UnknownSmartcarError
+    from pytest_smartcar.clock import VirtualClock, virtual_clock
+    from pytest_smartcar.contract import RetryContractViolation
     from pytest_smartcar.engine import SmartcarStub, stub_smartcar
     from pytest_smartcar.errors import SmartcarUsageError, UnmatchedSmartcarRequest
     from pytest_smartcar.parser import SmartcarError
+    from pytest_smartcar.sequences import ErrorSequence
 
 __all__ = [
+    "ErrorSequence",
     "ErrorSpec",
+    "RetryContractViolation",
     "SmartcarError",
     "SmartcarStub",
     "SmartcarUsageError",
     "UnknownSmartcarError",
     "UnmatchedSmartcarRequest",
+    "VirtualClock",
     "catalog",
     "stub_smartcar",
+    "virtual_clock",
 ]
 __version__ = "0.1.0"
 
@@ -37,6 +44,10 @@ _LAZY = {
     "SmartcarStub": ("pytest_smartcar.engine", "SmartcarStub"),
     "SmartcarUsageError": ("pytest_smartcar.errors", "SmartcarUsageError"),
     "UnmatchedSmartcarRequest": ("pytest_smartcar.errors", "UnmatchedSmartcarRequest"),
+    "RetryContractViolation": ("pytest_smartcar.contract", "RetryContractViolation"),
+    "virtual_clock": ("pytest_smartcar.clock", "virtual_clock"),
+    "VirtualClock": ("pytest_smartcar.clock", "VirtualClock"),
+    "ErrorSequence": ("pytest_smartcar.sequences", "ErrorSequence"),
 }
 
 

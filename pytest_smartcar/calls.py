@@ -29,10 +29,22 @@ class Call:
 
     ``key`` is the catalog key, ``"success"`` or a fault name; ``endpoint`` the endpoint
     name (``None`` for an undocumented path); ``at`` the time of the request in seconds,
-    on the virtual clock when one runs, else since the engine started.
+    on the virtual clock when one runs, else since the engine started. ``refused`` says
+    why the real API would have refused the request (no ``Authorization``, no
+    ``sc-user-id``) when the engine answered that refusal instead of the stub's outcome.
     """
 
-    __slots__ = ("_extra", "at", "endpoint", "exchange", "key", "reply", "spec", "stub")
+    __slots__ = (
+        "_extra",
+        "at",
+        "endpoint",
+        "exchange",
+        "key",
+        "refused",
+        "reply",
+        "spec",
+        "stub",
+    )
 
     def __init__(
         self,
@@ -50,6 +62,7 @@ class Call:
         self.spec = spec
         self.at = at
         self.reply: Reply | None = None
+        self.refused: str | None = None
         self._extra: dict[str, Any] = {}
 
     @property

@@ -3,7 +3,9 @@
 The table is data (reference section 7): name, method, host, path template and, for the
 two endpoints that share a path, the ``action`` in the JSON body. Names are what users
 pass as ``endpoint=`` (``odometer``, ``lock``, ``charge.start``, ``tesla.charge.ammeter``,
-``v3.signals``, ``token`` ...). Paths compile to one regex per host, once.
+``v3.signals``, ``v3.commands.security.lock``, ``iam.token``, ``token`` ...). The V3
+rows and their success bodies live in :mod:`pytest_smartcar.endpoints_v3`. Paths
+compile to one regex per host, once.
 """
 
 from __future__ import annotations
@@ -16,11 +18,22 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import Any
 
+from pytest_smartcar import endpoints_v3 as v3
 from pytest_smartcar._suggest import close_matches
 from pytest_smartcar.errors import SmartcarUsageError
 from pytest_smartcar.hosts import HostMap
 
-__all__ = ["ANY", "ENDPOINTS", "Endpoint", "Match", "identify", "resolve_endpoints", "success_body"]
+__all__ = [
+    "ANY",
+    "ENDPOINTS",
+    "Endpoint",
+    "Match",
+    "api_of",
+    "identify",
+    "resolve_endpoints",
+    "success",
+    "success_body",
+]
 
 # (name, method, host, path, action). ``{v}`` is the API version segment (``v2.0``).
 _V = "/{v}/vehicles/{vehicle_id}"
@@ -97,10 +110,8 @@ _TABLE: tuple[tuple[str, str, str, str, str | None], ...] = (
     ("token", "POST", "auth", "/oauth/token", None),
     ("management.connections", "GET", "management", "/{v}/management/connections", None),
     ("management.connections", "DELETE", "management", "/{v}/management/connections", None),
-    # v3 vehicles API
-    ("v3.vehicle", "GET", "v3", "/v3/vehicles/{vehicle_id}", None),
-    ("v3.signals", "GET", "v3", "/v3/vehicles/{vehicle_id}/signals", None),
-    ("v3.signal", "GET", "v3", "/v3/vehicles/{vehicle_id}/signals/{signal_code}", None),
+    # API V3: vehicle, management and token endpoints
+    *v3.TABLE,
 )  # fmt: skip
 
 _PARAM = re.compile(r"\{(\w+)\}")
@@ -123,6 +134,11 @@ class Endpoint:
     def pattern(self) -> re.Pattern[str]:
         """The path as a regex, compiled on first use: most runs never need most of them."""
         return _compile(self.path)
+
+    @property
+    def api(self) -> str:
+        """The API version whose wire format answers it: ``"v3"`` or ``"v2.0"``."""
+        return "v3" if self.host in v3.V3_HOSTS else "v2.0"
 
     @property
     def is_vehicle(self) -> bool:
@@ -342,9 +358,6 @@ _SUCCESS: dict[str, Any] = {
     },
     "webhooks.unsubscribe": {"status": "success"},
     "disconnect": {"status": "success"},
-    "v3.vehicle": {"data": {"id": "36ab27d0-fd9d-4455-823a-ce30af709ffc", "type": "vehicle"}},
-    "v3.signals": {"data": [], "links": {}, "meta": {}},
-    "v3.signal": {"data": {"type": "signal", "attributes": {}}},
 }
 
 
@@ -374,3 +387,24 @@ def success_body(endpoint: Endpoint | None) -> Any:
     else:
         body = _SUCCESS.get(endpoint.name, _OK_COMMAND)
     return json.loads(json.dumps(body))
+
+
+def api_of(hosts: HostMap, match: Match | None, scheme: str, host: str, port: int | None,
+           path: str) -> str:  # fmt: skip
+    """The API version a request called, ``"v3"`` or ``"v2.0"``: its endpoint's, or for an
+    undocumented path its host's (a V3 host, or a ``/v3/`` path on any Smartcar host)."""
+    if match is not None:
+        return match.endpoint.api
+    if any(o.kind in v3.V3_HOSTS for o in hosts.origins_for(scheme, host, port)):
+        return "v3"
+    return "v3" if path.startswith("/v3/") else "v2.0"
+
+
+def success(match: Match | None, content: bytes, status: int | None = None) -> tuple[int, Any]:
+    """The HTTP status and realistic body of a success for this request (``status``
+    overrides the endpoint's own; a body of ``None`` means no body, as for a 204)."""
+    if match is None or match.endpoint.api != "v3":
+        return status or 200, success_body(match.endpoint if match else None)
+    endpoint = match.endpoint
+    code = status or v3.success_status(endpoint.name, endpoint.method)
+    return code, v3.success(endpoint.name, endpoint.method, match.params, content, code)

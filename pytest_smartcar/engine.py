@@ -21,25 +21,22 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_smartcar import _recording
+from pytest_smartcar import _recording, replies
 from pytest_smartcar import endpoints as ep
 from pytest_smartcar.calls import Call, describe_request, redact_headers
-from pytest_smartcar.catalog import ErrorSpec, LegacyErrorSpec, OAuthErrorSpec
+from pytest_smartcar.catalog import ErrorSpec, get
+from pytest_smartcar.contract import DEFAULT_MAX_ATTEMPTS
 from pytest_smartcar.errors import (
     SmartcarUsageError,
     UnmatchedSmartcarRequest,
     UnrequestedSmartcarStub,
 )
-from pytest_smartcar.exchange import FAULTS as TRANSPORT_FAULTS
 from pytest_smartcar.exchange import Reply, SmartcarRequest
 from pytest_smartcar.outcomes import FAULTS, SUCCESS, Outcome, as_outcome
+from pytest_smartcar.refusals import check as refusal_for
 from pytest_smartcar.serving import UNSET, check_serve_arguments
 from pytest_smartcar.stubs import ServedStub
 from pytest_smartcar.transports import guard
-from pytest_smartcar.wire import oauth, v2
-from pytest_smartcar.wire.common import Template, json_reply, new_request_id
-from pytest_smartcar.wire.gateway import gateway_reply
-from pytest_smartcar.wire.legacy import legacy_reply
 
 if TYPE_CHECKING:
     import httpx
@@ -60,7 +57,8 @@ __all__ = [
 F = TypeVar("F", bound=Callable[..., Any])
 _UNSET: Any = UNSET
 _REAUTH_KEY = "CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED"
-_SUCCESS_HEADERS = {"SC-Unit-System": "metric", "SC-Data-Age": "2026-01-01T00:00:00.000Z"}
+#: Outcomes a refusal overrides: they presuppose Smartcar accepted the request.
+_REFUSABLE = ("error", "success")
 
 
 def _flag(name: str, value: object) -> bool:
@@ -120,6 +118,9 @@ class SmartcarStub:
         self._lock = threading.Lock()
         self._active = False
         self._started = 0.0
+        #: How many calls had been made at each ``reauth_redirect()`` (the contract's
+        #: evidence of a re-authentication).
+        self._reauths: list[int] = []
         if response is not None:
             outcome = as_outcome(response, "response")
             if outcome.kind != "response":
@@ -157,12 +158,13 @@ class SmartcarStub:
         retry_after: int | str | None = _UNSET,
         status: int | None = None,
         body: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
         resolution_style: str = "object",
         doc_url_style: str = "current",
         optional: bool = False,
         batch_paths: str | Iterable[str] | None = None,
         batch_whole: bool = False,
+        signals: str | Iterable[str] | None = None,
     ) -> ServedStub:
         """Answer matching Smartcar requests with ``error``.
 
@@ -176,7 +178,13 @@ class SmartcarStub:
 
         On the batch endpoint a catalog error answers 200 with the error inside the items
         of ``batch_paths`` (default: every requested path; the others succeed);
-        ``batch_whole=True`` fails the batch call itself instead.
+        ``batch_whole=True`` fails the batch call itself instead. On V3's ``v3.signals``,
+        ``signals=`` (``Group.Name`` names, codes or globs) answers 200 with those signals
+        failing with the error and the others succeeding.
+
+        A V3 request (``vehicle.api``/``management.api``/``iam``) is answered in the V3
+        wire format, any other in v2.0's; see ``pytest_smartcar.refusals`` for the
+        requests answered with the real API's refusal instead.
         """
         __tracebackhide__ = True
         args = check_serve_arguments(
@@ -195,10 +203,31 @@ class SmartcarStub:
             optional=optional,
             batch_paths=batch_paths,
             batch_whole=batch_whole,
+            signals=signals,
         )
         stub = ServedStub(**args)
         self._add(stub)
         return stub
+
+    def serve_sequence(
+        self,
+        sequence: object,
+        /,
+        *,
+        endpoint: str | Iterable[str] | None = None,
+        method: str | Iterable[str] | None = None,
+        vehicle_id: str | Iterable[str] | None = None,
+        optional: bool = False,
+    ) -> list[ServedStub]:
+        """Serve an ``error_sequences()`` draw (or its words, or a list of outcomes) in
+        order to matching requests; after the last outcome, the last repeats."""
+        __tracebackhide__ = True
+        from pytest_smartcar.sequences import serve_sequence
+
+        return serve_sequence(
+            self, sequence, endpoint=endpoint, method=method, vehicle_id=vehicle_id,
+            optional=optional,
+        )  # fmt: skip
 
     def succeed(
         self, body: Any = None, /, *, endpoint: str | Iterable[str] | None = None, **kw: Any
@@ -233,8 +262,12 @@ class SmartcarStub:
         return self._active
 
     def now(self) -> float:
-        """Seconds since the engine started: the ``at`` of a call made now."""
-        return time.monotonic() - self._started
+        """The ``at`` of a call made now: the virtual clock's time while one runs, else
+        seconds since the engine started."""
+        from pytest_smartcar.clock import running as running_clock  # as the fixture finds it
+
+        running = running_clock()
+        return running.now() if running is not None else time.monotonic() - self._started
 
     # -- answering -----------------------------------------------------------------------
 
@@ -266,9 +299,16 @@ class SmartcarStub:
                 refusals.append((stub, reason))
             else:
                 return None
+        api = replies.api_called(request, match)
+        refusal = refusal_for(request, match, api) if outcome.kind in _REFUSABLE else None
+        fill = replies.Fill(self.app_name, self.client_id)
+        if refusal is not None:
+            call.key, call.spec, call.refused = refusal[0].key, get(refusal[0].key), refusal[1]
+            call.reply = replies.refusal_reply(refusal[0], api, stub.options, match, fill)
+            return call.reply
         if isinstance(outcome.spec, ErrorSpec):
             _recording.record("api", outcome.spec.key, call.endpoint)
-        call.reply = self._respond(stub, index, outcome, request, match)
+        call.reply = replies.respond(stub, index, outcome, request, match, api, fill)
         return call.reply
 
     def note_unmatched(self, request: SmartcarRequest, message: str) -> None:
@@ -305,114 +345,6 @@ class SmartcarStub:
             raise transport._fault(reply.fault, request)
         return reply.to_httpx(request)
 
-    def _respond(
-        self,
-        stub: ServedStub,
-        index: int,
-        outcome: Outcome,
-        request: SmartcarRequest,
-        match: ep.Match | None,
-    ) -> Reply:
-        opts = stub.options
-        if outcome.kind == "fault":
-            if outcome.label in TRANSPORT_FAULTS:
-                return Reply.failure(outcome.label)
-            return gateway_reply(int(outcome.label.rsplit("_", 1)[1]))
-        if outcome.kind == "response":
-            assert outcome.reply is not None
-            reply = outcome.reply
-            return Reply(reply.status, list(reply.headers), reply.body, reply.reason)
-        vehicle_id = match.params.get("vehicle_id") if match else None
-        if outcome.kind == "success":
-            if outcome.body is None and match is not None and match.endpoint.name == "batch":
-                return self._batch(None, opts, request.body, vehicle_id)  # every path succeeds
-            key = (index, match.endpoint.name if match else None)
-            template = stub.rendered.get(key)
-            if template is None:
-                body = (
-                    outcome.body
-                    if outcome.body is not None
-                    else ep.success_body(match.endpoint if match else None)
-                )
-                template = stub.rendered[key] = Template.render(200, body, headers=_SUCCESS_HEADERS)
-            return template.reply()
-        spec = outcome.spec
-        if isinstance(spec, OAuthErrorSpec):
-            return oauth.oauth_reply(spec, oauth.form_value(request.body, spec))
-        if isinstance(spec, LegacyErrorSpec):
-            return legacy_reply(spec)
-        assert isinstance(spec, ErrorSpec)
-        if match is not None and match.endpoint.name == "batch" and not opts["batch_whole"]:
-            return self._batch(spec, opts, request.body, vehicle_id)
-        error_key = (index, "v2.0", vehicle_id)
-        template = stub.rendered.get(error_key)
-        if template is None:
-            extra: dict[str, Any] = {}
-            if "retry_after" in opts:
-                extra["retry_after"] = opts["retry_after"]
-            template = stub.rendered[error_key] = v2.error_template(
-                spec,
-                status=opts.get("status"),
-                headers=opts.get("headers"),
-                body=opts.get("body"),
-                **self._body_options(opts, vehicle_id),
-                **extra,
-            )
-        return template.reply()
-
-    def _batch(
-        self,
-        spec: ErrorSpec | None,
-        opts: Mapping[str, Any],
-        content: bytes,
-        vehicle_id: str | None,
-    ) -> Reply:
-        """200 with the error inside the chosen items, as Smartcar reports partial failures
-        (``spec=None``: every requested path succeeds)."""
-        from pytest_smartcar.batch import (
-            ErrorOutcome,
-            batch_body,
-            normalize_path,
-            parse_batch_request,
-        )
-        from pytest_smartcar.catalog import get
-
-        try:
-            paths = parse_batch_request(content)
-        except ValueError as exc:  # Smartcar rejects a malformed batch as a whole
-            return v2.error_reply(
-                get("VALIDATION"), body={"description": f"Invalid batch request: {exc}"}
-            )
-        if spec is None:
-            return json_reply(200, batch_body(paths), request_id=new_request_id())
-        chosen = opts["batch_paths"]
-        wanted = None if chosen is None else {normalize_path(p) for p in chosen}
-        failing = ErrorOutcome(
-            spec,
-            status=opts.get("status"),
-            retry_after=opts.get("retry_after", spec.retry_after),
-            body=opts.get("body") or {},
-            headers=opts.get("headers") or {},
-        )
-        outcomes = {
-            p: failing if wanted is None or normalize_path(p) in wanted else None for p in paths
-        }
-        # Title-case Retry-After in items: the Python SDK reads only that spelling.
-        body = batch_body(
-            outcomes, retry_after_case="title", **self._body_options(opts, vehicle_id)
-        )
-        return json_reply(200, body, request_id=new_request_id())
-
-    def _body_options(self, opts: Mapping[str, Any], vehicle_id: str | None) -> dict[str, Any]:
-        """How every error body this engine serves is filled in and shaped."""
-        return {
-            "app_name": self.app_name,
-            "client_id": self.client_id,
-            "vehicle_id": vehicle_id,
-            "resolution_style": opts.get("resolution_style", "object"),
-            "doc_url_style": opts.get("doc_url_style", "current"),
-        }
-
     def reauth_redirect(
         self, redirect_uri: str, *, state: str | None = None, denied: bool = False
     ) -> str:
@@ -434,6 +366,7 @@ class SmartcarStub:
                 url = SmartcarError.from_response(call.response).resolution_url
                 if url:
                     vehicle_id = parse_reauth_url(url, require_redirect_uri=False)["vehicle_id"]
+                    self._reauths.append(len(self.calls))
                     return reauth_success_redirect(redirect_uri, vehicle_id=vehicle_id, state=state)
         raise SmartcarUsageError(
             f"reauth_redirect(): no {_REAUTH_KEY} response was served yet, so there is no "
@@ -461,6 +394,17 @@ class SmartcarStub:
                 "unused with serve(..., optional=True) (marker argument optional=True)."
             )
 
+    def assert_retry_contract(
+        self, *, max_attempts: int | None = DEFAULT_MAX_ATTEMPTS, ignore: str | Iterable[str] = ()
+    ) -> None:
+        """Raise ``RetryContractViolation`` when the app's retries broke Smartcar's rules
+        (``Retry-After``, waits after ``RETRY_LATER``, errors retrying does not fix, more
+        than ``max_attempts`` attempts in a row); ``ignore`` switches rules off by name."""
+        __tracebackhide__ = True
+        from pytest_smartcar.contract import check
+
+        check(self, max_attempts=max_attempts, ignore=ignore)
+
     def describe_calls(self, limit: int = 2000) -> str:
         """What was served, request by request, for a failure report (secrets redacted)."""
         if not self.calls and not self.unmatched:
@@ -469,6 +413,8 @@ class SmartcarStub:
         for call in self.calls:
             status = call.status if call.status is not None else "-"
             lines.append(f"{describe_request(call.exchange)} -> {call.key} ({status})")
+            if call.refused:
+                lines.append(f"    refused: {call.refused}")
             lines += [f"    > {k}: {v}" for k, v in redact_headers(call.exchange.headers)]
             if call.reply is not None and call.reply.fault is None:
                 text = call.reply.body[:limit].decode("utf-8", "replace")
@@ -491,6 +437,7 @@ class SmartcarStub:
         with self._lock:
             self.calls.clear()
             self.unmatched.clear()
+            self._reauths.clear()
             for stub in self.stubs:
                 stub.calls.clear()
         self.origin = _origin()

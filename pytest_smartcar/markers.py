@@ -30,7 +30,7 @@ __all__ = [
 
 MARKER = "smartcar_error"
 CONNECT_MARKER = "smartcar_connect_error"
-FILTERS = ("type", "status", "resolution", "exclude")
+FILTERS = ("type", "status", "resolution", "exclude", "api")
 SERVE_ARGS = (
     "endpoint",
     "method",
@@ -45,16 +45,17 @@ SERVE_ARGS = (
     "optional",
     "batch_paths",
     "batch_whole",
+    "signals",
 )
-ALL_ARGS = FILTERS + SERVE_ARGS
+ALL_ARGS = FILTERS[:-1] + SERVE_ARGS + FILTERS[-1:]  # api= last: it came with V3
 CONNECT_ARGS = ("state",)
 
 MARKER_SIGNATURE = (
     f"{MARKER}(*keys_or_patterns, type=, status=, resolution=, exclude=, endpoint=, method=, "
     "vehicle_id=, times=, then=, retry_after=, body=, headers=, resolution_style=, "
-    "doc_url_style=, optional=, batch_paths=, batch_whole=): serve Smartcar API errors to "
-    "the test; several keys, globs, filters or a bare marker run the test once per matching "
-    "catalog error."
+    "doc_url_style=, optional=, batch_paths=, batch_whole=, signals=, api=): serve Smartcar "
+    "API errors to the test; several keys, globs, filters or a bare marker run the test once "
+    "per matching catalog error."
 )
 CONNECT_SIGNATURE = (
     f"{CONNECT_MARKER}(*codes, state=): give the test a Smartcar Connect error redirect; "
@@ -132,19 +133,21 @@ def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
             )
     patterns = [a.key if isinstance(a, catalog.ErrorSpec) else a for a in args]
     filters = {k: kwargs.pop(k) for k in FILTERS if k in kwargs}
-    try:
-        specs = catalog.select(*patterns, **filters)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {_message(exc)}") from None
+    explicit_api = "api" in filters
+    filters.setdefault("api", _api_of(kwargs.get("endpoint")))
+    specs = _select(patterns, filters)
     if not specs:
         given = ", ".join(
-            [*(repr(p) for p in patterns), *(f"{k}={v!r}" for k, v in filters.items())]
+            [
+                *(repr(p) for p in patterns),
+                *(f"{k}={v!r}" for k, v in filters.items() if k != "api"),
+            ]
         )
         raise SmartcarUsageError(
             f"@pytest.mark.{MARKER}({given}) matches no Smartcar error: the filters exclude "
             "each other. Loosen one, or list keys (see pytest_smartcar.catalog.API_ERRORS)."
         )
-    single = len(patterns) == 1 and not _is_glob(patterns[0]) and not filters
+    single = len(patterns) == 1 and not _is_glob(patterns[0]) and not set(filters) - {"api"}
     endpoint = kwargs.get("endpoint")
     endpoints: list[str | None] = [None]
     if endpoint is not None and (not isinstance(endpoint, str) or _is_glob(endpoint)):
@@ -156,7 +159,20 @@ def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
             raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {exc}") from None
         kwargs.pop("endpoint")
         single = single and len(endpoints) == 1
-    cases = tuple(Case(spec.key, e) for e in endpoints for spec in specs)
+    if endpoints == [None] or explicit_api:
+        cases = tuple(Case(spec.key, e) for e in endpoints for spec in specs)
+    else:  # each endpoint of a cross product gets the errors of its own API version
+        cases = tuple(
+            Case(spec.key, e)
+            for e in endpoints
+            for spec in _select(patterns, {**filters, "api": _api_of(e)})
+            if _api_of(e) in spec.apis or e == "*"
+        )
+        if not cases:
+            raise SmartcarUsageError(
+                f"@pytest.mark.{MARKER}: none of the errors chosen is sent by the API "
+                f"version of endpoint={endpoint!r}"
+            )
     _check_serve_args(cases[0].key, {**kwargs, "endpoint": endpoint})
     if single:
         return Plan(cases, parametrize=False, serve=kwargs)
@@ -167,12 +183,35 @@ def plan(markers: Iterable[Any], selects: Sequence[str] = ()) -> Plan:
     return Plan(cases, parametrize=True, serve=kwargs)
 
 
+def _select(patterns: Sequence[str], filters: dict[str, Any]) -> tuple[Any, ...]:
+    from pytest_smartcar import catalog
+
+    try:
+        return catalog.select(*patterns, **filters)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SmartcarUsageError(f"@pytest.mark.{MARKER}: {_message(exc)}") from None
+
+
+def _api_of(endpoint: object) -> str:
+    """Whose errors a marker ranges over: V3's when ``endpoint=`` names V3 endpoints only,
+    else v2.0's (an unknown name is reported by the serve() checks)."""
+    from pytest_smartcar.endpoints import resolve_endpoints
+
+    if endpoint is None:
+        return "v2.0"
+    try:
+        chosen = resolve_endpoints(endpoint)  # type: ignore[arg-type]
+    except SmartcarUsageError:
+        return "v2.0"
+    return "v3" if chosen and all(e.api == "v3" for e in chosen) else "v2.0"
+
+
 def check_selects(selects: Sequence[str]) -> None:
     """Each ``--smartcar-select`` pattern must match some catalog key: a typo would
     otherwise deselect every parametrized test silently."""
     from pytest_smartcar import catalog
 
-    keys = [s.key for s in catalog.API_ERRORS]
+    keys = [s.key for s in catalog.select(api="any")]
     for pattern in selects:
         if not any(fnmatch.fnmatchcase(k, pattern.upper()) for k in keys):
             raise SmartcarUsageError(

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_smartcar.views import response_view
+
 __all__ = ["SmartcarError", "header", "parse_retry_after", "read_json_object"]
 
 
@@ -44,9 +46,10 @@ class SmartcarError:
 
     @classmethod
     def from_response(cls, response: Any) -> SmartcarError:
-        """Parse an ``httpx.Response`` or ``requests.Response``; never raises."""
+        """Parse an ``httpx.Response``, a ``requests.Response`` or an aiohttp response whose
+        body was read (see :mod:`pytest_smartcar.views`); never raises."""
         try:
-            return _parse(response)
+            return _parse(response_view(response))
         except Exception:  # the contract is "never raises": degrade to the status alone
             status = getattr(response, "status_code", None)
             return cls(status=status if isinstance(status, int) else None)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from pytest_smartcar import _recording, markers, report
+from pytest_smartcar import _recording, _retry_options, markers, report
 from pytest_smartcar._keys import (
     GUARD_KEY,
     PLANS_KEY,
@@ -27,11 +27,13 @@ from pytest_smartcar.errors import (
 )
 
 if TYPE_CHECKING:
+    from pytest_smartcar.clock import VirtualClock
     from pytest_smartcar.connect import ConnectError
     from pytest_smartcar.engine import SmartcarStub
 
 FIXTURE = "smartcar_error"
 CONNECT_FIXTURE = "smartcar_connect_error"
+CONTRACT_KEY: pytest.StashKey[_retry_options.ContractSettings] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -80,19 +82,53 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=False,
     )
+    group.addoption(
+        "--smartcar-refusals",
+        dest="smartcar_refusals",
+        choices=("v3", "all", "off"),
+        default=None,
+        help="answer requests the real API refuses (no Authorization; V3 signals and "
+        "commands without sc-user-id) with its error: v3 (default), all (v2.0 too) or off "
+        "(ini: smartcar_refusals).",
+    )
+    parser.addini(
+        "smartcar_refusals",
+        "answer requests the real API refuses with its error: v3, all or off",
+        default="v3",
+    )
     report.add_report_options(group, parser)
+    _retry_options.add_options(group, parser)
+
+
+def _refusals_mode(config: pytest.Config) -> str:
+    """``--smartcar-refusals`` or the ini key, checked (see pytest_smartcar.refusals)."""
+    from pytest_smartcar.refusals import MODES
+
+    value = config.getoption("smartcar_refusals") or str(config.getini("smartcar_refusals"))
+    mode = value.strip().lower()
+    if mode not in MODES:
+        raise pytest.UsageError(
+            f"smartcar_refusals = {value!r}: use one of {', '.join(MODES)} (v3 answers V3 "
+            "requests without Authorization or sc-user-id as Smartcar does; off turns it off)"
+        )
+    return mode
 
 
 def pytest_configure(config: pytest.Config) -> None:
     problem: str | None = None
     try:
         markers.check_selects(config.getoption("smartcar_select"))
+        config.stash[CONTRACT_KEY] = _retry_options.from_config(config)
     except SmartcarUsageError as exc:
         problem = str(exc)
     if problem is not None:
         raise pytest.UsageError(problem)
     config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
     config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
+    config.addinivalue_line("markers", _retry_options.MARKER_SIGNATURE)
+    from pytest_smartcar import refusals
+
+    refusals.settings.mode = _refusals_mode(config)
     report.register(config)
     _start_guard(config)
 
@@ -115,6 +151,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _stop_leaked(guard.outlived(session), "the end of the session")
         install.release()
         guard.close_session(session)
+    from pytest_smartcar import refusals
+
+    refusals.settings.mode = "v3"
 
 
 def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
@@ -137,6 +176,26 @@ def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
             SmartcarStubLeakWarning,
             filename,
             int(line),
+        )
+
+
+def _stop_leaked_clock(item: pytest.Item) -> None:
+    """A virtual_clock() this test started and never stopped would make every later
+    test's sleeps instant: stop it, and say so."""
+    import sys
+    import warnings
+
+    clock = sys.modules.get("pytest_smartcar.clock")
+    running = clock.running() if clock is not None else None
+    if running is not None and running.started_in == ("function", item.nodeid):
+        clock.stop_running()  # type: ignore[union-attr]
+        warnings.warn(
+            SmartcarStubLeakWarning(
+                f"pytest-smartcar: a virtual_clock() started in {item.nodeid} was still "
+                "running at its end; it was stopped now. Use 'with virtual_clock() as clock:' "
+                "or the smartcar_clock fixture."
+            ),
+            stacklevel=1,
         )
 
 
@@ -238,6 +297,16 @@ def smartcar_error(request: pytest.FixtureRequest) -> Iterator[SmartcarStub]:
 
 
 @pytest.fixture
+def smartcar_clock() -> Iterator[VirtualClock]:
+    """A virtual clock for this test: ``time.sleep`` and ``asyncio.sleep`` return at once
+    and move it forward; ``.sleeps`` lists the waits, ``.now()`` reads it."""
+    from pytest_smartcar.clock import virtual_clock
+
+    with virtual_clock() as clock:
+        yield clock
+
+
+@pytest.fixture
 def smartcar_connect_error(request: pytest.FixtureRequest) -> ConnectError:
     """A Smartcar Connect error redirect for this test (``.redirect_url(...)``, ``.query``)."""
     from pytest_smartcar._fixture import open_connect
@@ -255,10 +324,26 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     if stub is not None:
         try:
             stub.verify()
+            _check_contract(item, stub)
         except SmartcarStubError as exc:
             exc.__smartcar_message_only__ = True  # type: ignore[attr-defined]
             raise exc.with_traceback(None) from None
     return result
+
+
+def _check_contract(item: pytest.Item, stub: SmartcarStub) -> None:
+    base = item.config.stash.get(CONTRACT_KEY, None)
+    if base is None:
+        return
+    try:
+        wanted = _retry_options.for_item(item, base)
+    except SmartcarUsageError as exc:
+        problem = f"{item.nodeid}: {exc}"
+    else:
+        if wanted.enabled:
+            stub.assert_retry_contract(**wanted.arguments)
+        return
+    pytest.fail(problem, pytrace=False)
 
 
 def _phase(item: pytest.Item) -> Generator[None, Any, Any]:
@@ -306,6 +391,7 @@ def pytest_runtest_teardown(
         if leaked:
             where = sorted({e.started_in[1] for e in leaked if e.started_in is not None})
             _stop_leaked(leaked, f"the end of {', '.join(where) or item.nodeid}")
+        _stop_leaked_clock(item)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -15,6 +15,7 @@ from typing import Any
 from pytest_smartcar import endpoints as ep
 from pytest_smartcar.errors import SmartcarUsageError
 from pytest_smartcar.outcomes import Outcome, as_outcome
+from pytest_smartcar.serving_v3 import check_v3_arguments
 
 __all__ = ["METHODS", "UNSET", "check_serve_arguments"]
 
@@ -43,6 +44,7 @@ def check_serve_arguments(
     optional: object = False,
     batch_paths: object = None,
     batch_whole: object = False,
+    signals: object = None,
 ) -> dict[str, Any]:
     """The keyword arguments of a ``ServedStub`` for one ``serve()`` call."""
     __tracebackhide__ = True
@@ -75,6 +77,7 @@ def check_serve_arguments(
     options: dict[str, Any] = {
         "batch_paths": _batch_paths(batch_paths),
         "batch_whole": batch_whole,
+        "signals": _strings("signals", signals),
         "status": status,
         "body": _body(body),
         "headers": _headers(headers),
@@ -87,6 +90,7 @@ def check_serve_arguments(
     methods = _methods(method)
     vehicle_ids = _vehicle_ids(vehicle_id, endpoints)
     _check_conflicts(endpoint, endpoints, methods, options)
+    check_v3_arguments(endpoint, endpoints, [first, *sequence], options)
     return {
         "first": first,
         "times": times,
@@ -130,21 +134,26 @@ def _body(body: object) -> dict[str, Any]:
     return out
 
 
-def _headers(headers: object) -> dict[str, str]:
+def _headers(headers: object) -> dict[str, str | None]:
+    """Header names and values; ``None`` removes a header Smartcar would send."""
     __tracebackhide__ = True
     if headers is None:
         return {}
     if not isinstance(headers, Mapping):
         raise SmartcarUsageError(f"headers= takes a dict, got {headers!r}")
-    out: dict[str, str] = {}
+    out: dict[str, str | None] = {}
     for name, value in headers.items():
         if not isinstance(name, str) or not _HEADER_NAME.match(name):
             raise SmartcarUsageError(
                 f"headers= names are HTTP header names (letters, digits, '-'), got {name!r}"
             )
+        if value is None:
+            out[name] = None
+            continue
         if not isinstance(value, str):
             raise SmartcarUsageError(
-                f"headers={{{name!r}: {value!r}}}: header values are strings; "
+                f"headers={{{name!r}: {value!r}}}: header values are strings (or None to "
+                "leave the header out); "
                 f"write {str(value)!r} if that is what Smartcar should send"
             )
         if "\r" in value or "\n" in value or "\x00" in value:

@@ -33,6 +33,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from pytest_smartcar import _mutations as mu
+from pytest_smartcar._sequence_strategies import error_sequences as error_sequences
 from pytest_smartcar.catalog import LEGACY_ERRORS, OAUTH_ERRORS, ErrorSpec, select
 from pytest_smartcar.parser import SmartcarError
 from pytest_smartcar.responses import REASONS

@@ -1,13 +1,20 @@
-"""Signed Smartcar webhook deliveries: ``VEHICLE_ERROR`` events and the ``VERIFY`` challenge.
+"""Signed Smartcar webhook deliveries (payload version 4.0): ``VERIFY``, ``VEHICLE_STATE``
+and ``VEHICLE_ERROR`` events.
 
-Smartcar pushes errors to an app's webhook as ``VEHICLE_ERROR`` events (state ``ERROR``,
-later ``RESOLVED``) and signs every delivery with ``SC-Signature``: the HMAC-SHA256 hex
-digest of the raw body keyed by the application management token (AMT), which the official
-SDK checks with ``smartcar.verify_payload(amt, signature, body)``. An app's webhook handler
-is only tested when it receives such a body, correctly signed, and also a tampered one.
+Smartcar pushes signal data as ``VEHICLE_STATE`` events (a signal that could not be read
+carries ``status: {"value": "ERROR", "error": {type, code}}``), errors as
+``VEHICLE_ERROR`` events (state ``ERROR``, later ``RESOLVED``), both with the ``user.id``
+an app needs for V3's ``sc-user-id``, and signs every delivery with ``SC-Signature``: the
+HMAC-SHA256 hex digest of the raw body keyed by the application management token (AMT),
+which the official SDK checks with ``smartcar.verify_payload(amt, signature, body)``. An
+app's webhook handler is only tested when it receives such a body, correctly signed, and
+also a tampered one.
 
 Payload shape (webhook payload version 4.0) from Smartcar's docs,
-``api-reference/webhooks/events/vehicle-error`` and ``api-reference/webhooks/event-types``.
+``api-reference/webhooks/events/vehicle-error``, ``.../vehicle-state``,
+``api-reference/webhooks/event-types`` and ``integrations/webhooks/responses``. A
+``VERIFY`` delivery must be answered 200 ``application/json`` ``{"challenge": <hmac>}``;
+:func:`check_challenge_response` checks an app's answer.
 Standard library only, plus the catalog and ``responses.error_body``.
 """
 
@@ -23,6 +30,7 @@ from typing import Any, Literal
 
 from pytest_smartcar.catalog import DEFAULT_VEHICLE_ID, ErrorSpec, get
 from pytest_smartcar.responses import error_body
+from pytest_smartcar.wire.common import apply_overrides
 
 __all__ = [
     "DEFAULT_USER_ID",
@@ -35,12 +43,14 @@ __all__ = [
     "TEST_MANAGEMENT_TOKEN",
     "WEBHOOK_VERSION",
     "challenge_response",
+    "check_challenge_response",
     "hash_challenge",
     "serialize",
     "sign",
     "signed_request",
     "vehicle_error_entry",
     "vehicle_error_payload",
+    "vehicle_state_payload",
     "verify_event_payload",
     "verify_signature",
 ]
@@ -81,6 +91,16 @@ SIGNALS: dict[str, dict[str, str]] = {
     )
 }
 _DEFAULT_SIGNALS = ("location-preciselocation",)
+#: What each common signal reads in a VEHICLE_STATE event (the docs' example values).
+_BODIES: dict[str, dict[str, Any]] = {
+    "location-preciselocation": {"latitude": 37.7749, "longitude": -122.4194},
+    "tractionbattery-stateofcharge": {"unit": "percent", "value": 75},
+    "charge-ischarging": {"value": True},
+    "charge-voltage": {"unit": "volts", "value": 240},
+    "odometer-traveleddistance": {"unit": "km", "value": 21340.5},
+    "closure-islocked": {"value": True},
+}
+_STATE_SIGNALS = ("location-preciselocation", "tractionbattery-stateofcharge")
 _DEFAULT_VEHICLE = {"make": "TESLA", "model": "Model 3", "year": 2020}
 
 SignalLike = str | Mapping[str, Any]
@@ -151,12 +171,7 @@ def vehicle_error_entry(
         entry["docURL"] = body["docURL"]
         entry["resolution"] = body["resolution"]
     entry["signals"] = _signals(signals)
-    for name, value in overrides.items():
-        if value is ...:
-            entry.pop(name, None)
-        else:
-            entry[name] = value
-    return entry
+    return apply_overrides(entry, overrides)
 
 
 def _meta(
@@ -232,6 +247,87 @@ def vehicle_error_payload(
     }
 
 
+def _state_signal(signal: SignalLike, error: ErrorLike | None, at: int) -> dict[str, Any]:
+    """One ``data.signals[]`` item: code, name, group, body, status and meta, or for a
+    failing signal its error in ``status`` and no body (as in the docs' example)."""
+    item = _signal(signal)
+    if error is None:
+        item.setdefault("body", dict(_BODIES.get(item["code"], {"value": None})))
+        item.setdefault("status", {"value": "SUCCESS"})
+        item.setdefault("meta", {"retrievedAt": at, "oemUpdatedAt": at})
+        return item
+    item.pop("body", None)
+    if isinstance(error, Mapping):
+        detail = dict(error)
+    else:
+        spec = _spec(error)
+        detail = {"code": spec.v3.code, "type": spec.type}
+    item["status"] = {"error": detail, "value": "ERROR"}
+    return item
+
+
+def vehicle_state_payload(
+    *signals: SignalLike,
+    failing: Mapping[str, ErrorLike] | None = None,
+    triggers: Sequence[SignalLike] | Literal["FIRST_DELIVERY"] | None = None,
+    vehicle_id: str = DEFAULT_VEHICLE_ID,
+    user_id: str = DEFAULT_USER_ID,
+    vehicle: Mapping[str, Any] | None = None,
+    webhook_id: str = DEFAULT_WEBHOOK_ID,
+    webhook_name: str = DEFAULT_WEBHOOK_NAME,
+    event_id: str | None = None,
+    delivery_id: str | None = None,
+    delivered_at: int | str | None = None,
+    mode: str | None = "LIVE",
+) -> dict[str, Any]:
+    """A VEHICLE_STATE event: every subscribed signal with its value, ``triggers`` naming
+    the ones that changed, ``meta.signalCount``.
+
+    ``signals`` are codes (``tractionbattery-stateofcharge``) or mappings (``code``,
+    ``name``, ``group``, ``body`` ...); by default location and state of charge.
+    ``failing`` maps signal codes to a catalog error (ErrorSpec or key) or a ready
+    ``{type, code}``: those signals carry the error instead of a body, as when the vehicle
+    cannot report them (a failing code not among ``signals`` is added). ``triggers`` are
+    the signals that changed (``SIGNAL_UPDATED``; default the first signal) or
+    ``"FIRST_DELIVERY"`` for the first payload after subscribing (sent as
+    ``{"type": "FIRST_DELIVERY"}``, as on the webhook responses page; the event page shows
+    ``{"code": ...}``, so the form is UNCONFIRMED).
+    """
+    failing = dict(failing or {})
+    codes: list[SignalLike] = list(signals) if signals else list(_STATE_SIGNALS)
+    known = {_signal(s)["code"] for s in codes}
+    codes += [code for code in failing if code not in known]
+    at = delivered_at if isinstance(delivered_at, int) else int(time.time() * 1000)
+    items = [_state_signal(s, failing.get(_signal(s)["code"]), at) for s in codes]
+    if triggers == "FIRST_DELIVERY":
+        trigger_list: list[dict[str, Any]] = [{"type": "FIRST_DELIVERY"}]
+    else:
+        changed = list(triggers) if triggers is not None else codes[:1]
+        trigger_list = [{"type": "SIGNAL_UPDATED", "signal": _signal(s)} for s in changed]
+    meta = _meta(
+        webhook_id=webhook_id,
+        webhook_name=webhook_name,
+        delivery_id=delivery_id,
+        delivered_at=delivered_at,
+        mode=None,
+    )
+    meta["signalCount"] = len(items)
+    if mode is not None:
+        meta["mode"] = mode
+    return {
+        "eventId": event_id or str(uuid.uuid4()),
+        "eventType": "VEHICLE_STATE",
+        "vehicleId": vehicle_id,
+        "data": {
+            "user": {"id": user_id},
+            "vehicle": {"id": vehicle_id, **_DEFAULT_VEHICLE, **dict(vehicle or {})},
+            "signals": items,
+        },
+        "triggers": trigger_list,
+        "meta": meta,
+    }
+
+
 def verify_event_payload(
     challenge: str | None = None,
     *,
@@ -283,6 +379,57 @@ def hash_challenge(management_token: str, challenge: str) -> str:
 def challenge_response(challenge: str, management_token: str) -> dict[str, str]:
     """The JSON body a correct app answers a VERIFY event with: ``{"challenge": <hmac>}``."""
     return {"challenge": hash_challenge(management_token, challenge)}
+
+
+def check_challenge_response(response: Any, challenge: str, management_token: str) -> None:
+    """Raise ``AssertionError`` unless ``response`` is what Smartcar accepts for a VERIFY
+    event: status 200, ``Content-Type: application/json`` and the body
+    ``{"challenge": hash_challenge(management_token, challenge)}``.
+
+    ``response`` is any test client's response (httpx, requests, Werkzeug/Flask, Django,
+    Starlette) or a ``(status, headers, body)`` tuple.
+    """
+    status, headers, body = _response_parts(response)
+    expected = hash_challenge(management_token, challenge)
+    problems = []
+    if status != 200:
+        problems.append(f"status {status}, Smartcar needs 200")
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+    if content_type is None or content_type.split(";")[0].strip().lower() != "application/json":
+        problems.append(f"Content-Type {content_type!r}, Smartcar needs application/json")
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict) or parsed.get("challenge") != expected:
+        problems.append(
+            f'body {body[:200]!r}, Smartcar needs {{"challenge": "{expected}"}} (the '
+            "HMAC-SHA256 hex of the challenge keyed by the application management token)"
+        )
+    if problems:
+        raise AssertionError(
+            "the app's answer to the VERIFY event would fail Smartcar's webhook verification:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def _response_parts(response: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+    if isinstance(response, tuple) and len(response) == 3:
+        status, headers, body = response
+        items = headers.items() if isinstance(headers, Mapping) else headers
+        raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        return int(status), [(str(k), str(v)) for k, v in items], raw
+    status = getattr(response, "status_code", None)
+    if status is None:
+        raise TypeError(
+            "check_challenge_response() takes a test client's response or a "
+            f"(status, headers, body) tuple, got {response!r}"
+        )
+    get_data = getattr(response, "get_data", None)
+    raw = get_data() if callable(get_data) else response.content
+    headers = response.headers
+    items = headers.items() if hasattr(headers, "items") else headers
+    return int(status), [(str(k), str(v)) for k, v in items], bytes(raw)
 
 
 def serialize(payload: Mapping[str, Any]) -> bytes:

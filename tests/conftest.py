@@ -7,7 +7,7 @@ from tests.transports import TRANSPORTS, Transport
 
 @pytest.fixture(params=TRANSPORTS, ids=[t.name for t in TRANSPORTS])
 def client(request: pytest.FixtureRequest) -> Transport:
-    """The same scenario over httpx sync, httpx async and requests."""
+    """The same scenario over httpx sync, httpx async, requests and aiohttp."""
     transport: Transport = request.param
     return transport
 

@@ -37,8 +37,10 @@ TESTED_PAGES = [
     "docs/parametrize.md",
     "docs/retries.md",
     "docs/sdk.md",
+    "docs/aiohttp.md",
     "docs/configuration.md",
     "docs/troubleshooting.md",
+    "docs/v3.md",
 ]
 
 _MARK = re.compile(r"^\s*<!-- test(?::(?P<options>[^>]*?))?\s*-->\s*$")

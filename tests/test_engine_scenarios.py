@@ -336,6 +336,18 @@ def test_batch_whole_and_malformed(client: Transport) -> None:
     assert (malformed.parsed.description or "").startswith("Invalid batch request:")
 
 
+def test_batch_success_answers_each_requested_path(client: Transport) -> None:
+    """``succeed(endpoint="batch")`` and ``then="success"`` answer the paths asked for."""
+    url = f"{API}/vehicles/{VEHICLE}/batch"
+    with stub_smartcar() as stub:
+        stub.serve("SERVER:INTERNAL", endpoint="batch", batch_whole=True, times=1, then="success")
+        client.post(url, json={"requests": [{"path": "/odometer"}]})
+        reply = client.post(url, json={"requests": [{"path": "/battery"}, {"path": "/fuel"}]})
+    items = reply.json()["responses"]
+    assert [(i["path"], i["code"]) for i in items] == [("/battery", 200), ("/fuel", 200)]
+    assert "percentRemaining" in items[0]["body"]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -32,7 +32,7 @@ def test_every_leak_is_closed(pytester: pytest.Pytester) -> None:
     failed = {name: text for name, text in junit_results(pytester.path / "out.xml").items() if text}
     assert not failed, "\n\n".join(f"{n}:\n{t[:2000]}" for n, t in failed.items())
     outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) == 58 and set(outcomes) <= {"passed", "seconds"}
+    assert outcomes.get("passed", 0) == 68 and set(outcomes) <= {"passed", "seconds"}
     assert attempts(pytester.path) == []
 
 
@@ -199,6 +199,7 @@ def test_a_session_inside_a_test_hands_the_guard_back(
 UNSTUBBED = """
 import asyncio
 
+import aiohttp
 import httpx
 import pytest
 import requests
@@ -223,11 +224,17 @@ def send(client, url):
             async with httpx.AsyncClient() as c:
                 return await c.post(url, data=body)
         return asyncio.run(go())
+    if client == "aiohttp":
+        async def go_aiohttp():
+            async with aiohttp.ClientSession() as session:
+                async with session.post(url, data=body) as response:
+                    return response.status
+        return asyncio.run(go_aiohttp())
     return requests.post(url, data=body, timeout=5)
 
 
 @pytest.mark.parametrize("url", URLS)
-@pytest.mark.parametrize("client", ["httpx-sync", "httpx-async", "requests"])
+@pytest.mark.parametrize("client", ["httpx-sync", "httpx-async", "requests", "aiohttp"])
 def test_call(monkeypatch, client, url):
     monkeypatch.setenv("SMARTCAR_API_ORIGIN", OVERRIDE)
     send(client, url)
@@ -286,7 +293,7 @@ def _refused_everywhere(pytester: pytest.Pytester, *args: str) -> pytest.RunResu
 
 def test_without_a_stub_every_smartcar_host_is_refused(pytester: pytest.Pytester) -> None:
     result = _refused_everywhere(pytester)
-    result.assert_outcomes(failed=18, passed=2)
+    result.assert_outcomes(failed=24, passed=2)
     for name, text in junit_results(pytester.path / "out.xml").items():
         if name.startswith("test_call"):
             assert "No stub is active: the plugin refuses every Smartcar request" in text, name
@@ -305,7 +312,7 @@ def test_the_opt_out_lets_requests_reach_the_socket_layer(
     pytester.makepyfile(test_unstubbed=UNSTUBBED)  # PHASES would resolve names for real
     args = ["--smartcar-allow-network"] if how == "option" else []
     result = pytester.runpytest(*INNER, "--junitxml=out.xml", *args)
-    result.assert_outcomes(failed=18)
+    result.assert_outcomes(failed=24)
     results = junit_results(pytester.path / "out.xml")
     assert not [name for name, text in results.items() if "No stub is active" in text]
     # Each request went past the plugin: name resolution or connect reached the sentinel.

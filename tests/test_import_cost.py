@@ -1,4 +1,4 @@
-"""Loading the plugin must not import httpx, respx, requests or hypothesis: every pytest
+"""Loading the plugin must not import httpx, respx, requests, aiohttp or hypothesis: every pytest
 run in a user's project pays for what the plugin imports at start-up."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("httpx", "respx", "requests", "hypothesis", "urllib3")
+HEAVY = ("httpx", "respx", "requests", "hypothesis", "urllib3", "aiohttp", "yarl", "multidict")
 
 
 def _imported_by(code: str) -> set[str]:

@@ -1,5 +1,5 @@
-"""One small client interface over httpx (sync, async) and requests, so engine scenarios
-are written once and run over every transport the plugin supports."""
+"""One small client interface over httpx (sync, async), requests and aiohttp, so engine
+scenarios are written once and run over every transport the plugin supports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import httpx
 import requests
 
@@ -101,4 +102,21 @@ class Requests(Transport):
         return Reply(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content, r)
 
 
-TRANSPORTS = [HttpxSync(), HttpxAsync(), Requests()]
+class Aiohttp(Transport):
+    name = "aiohttp"
+
+    def request(self, method: str, url: str, **kw: Any) -> Reply:
+        async def go() -> tuple[aiohttp.ClientResponse, bytes]:
+            async with aiohttp.ClientSession() as session, session.request(method, url, **kw) as r:
+                return r, await r.read()
+
+        try:
+            r, content = asyncio.run(go())
+        except asyncio.TimeoutError as exc:  # aiohttp's ServerTimeoutError is one
+            raise Fault("timeout", exc) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise Fault("connect_error", exc) from exc
+        return Reply(r.status, {k.lower(): v for k, v in r.headers.items()}, content, r)
+
+
+TRANSPORTS = [HttpxSync(), HttpxAsync(), Requests(), Aiohttp()]

@@ -30,7 +30,7 @@ _PLACEHOLDER = re.compile(r"<!-- generated:(?P<name>[\w-]+) -->")
 # `TYPE:CODE` in backticks, for a TYPE the catalog knows (globs and other colons skipped).
 _KEY = re.compile(r"`(?P<key>[A-Z][A-Z_]+:[A-Z][A-Z0-9_]*)`")
 _TYPES = {spec.type for spec in catalog.API_ERRORS}
-_KEYS = {spec.key for spec in catalog.API_ERRORS}
+_KEYS = {k for s in catalog.select(api="any") for k in (s.key, s.v3_key)}
 #: Typos the docs show on purpose, to explain the messages they produce.
 _DELIBERATE = {"VEHICLE_STATE:ASLEPE"}
 
@@ -97,8 +97,37 @@ def render_catalog() -> str:
         lines += [f"## {error_type}", ""]
         for spec in (s for s in api if s.type == error_type):
             lines += _api_section(spec)
-    lines += _connect_section() + _legacy_section() + _oauth_section()
+    lines += _v3_section() + _connect_section() + _legacy_section() + _oauth_section()
     return "\n".join(lines)
+
+
+def _v3_section() -> list[str]:
+    """Each error's V3 form: what a V3 path answers for its key (see v3.md)."""
+    lines = [
+        "## API V3",
+        "",
+        f"The {len(catalog.V3_ERRORS)} errors API V3 sends, as a V3 path answers them "
+        '(`{"errors": [{"status", "type", "code", "title", "detail", "links": {"about"}, '
+        '"resolution"}]}`); see [Smartcar API V3](v3.md). Only a few V3 bodies are '
+        "published: the notes say what is unconfirmed for each.",
+        "",
+        *_table(
+            ["Key", "V3 code", "Status", "Title", "`links.about`", "`resolution`", "Notes"],
+            (
+                [
+                    f"`{s.key}`" if s.apis == ("v3",) else f"[`{s.key}`](#{anchor(s.key)})",
+                    _code(s.v3.code),
+                    s.status,
+                    _text(s.v3.title),
+                    f"<{s.v3.about}>" if s.v3.about else "—",
+                    "sent" if s.v3.resolution else "—",
+                    _text(s.v3.notes),
+                ]
+                for s in catalog.V3_ERRORS
+            ),
+        ),
+    ]
+    return lines
 
 
 def _api_section(spec: catalog.ErrorSpec) -> list[str]:
@@ -177,8 +206,9 @@ def _oauth_section() -> list[str]:
     return [
         "## OAuth token errors",
         "",
-        'Answers of the token endpoint (`endpoint="token"`); `{value}` is the code or '
-        "refresh token the request sent.",
+        "Answers of the token endpoints: `OAUTH:` keys on `auth.smartcar.com` "
+        '(`endpoint="token"`), `IAM:` keys on V3\'s `iam.smartcar.com` '
+        '(`endpoint="iam.token"`). `{value}` is the code or refresh token the request sent.',
         "",
         *_table(
             ["Key", "Status", "`error`", "`error_description`"],

@@ -1,4 +1,4 @@
-"""What every wire format shares: JSON bytes, Smartcar's headers, reason phrases, request ids.
+"""What every wire format shares: JSON bytes, headers, reason phrases, request ids, texts.
 
 A :class:`Template` is a reply rendered once with a placeholder where the request id goes,
 so a stub that answers many requests pays for ``json.dumps`` once and for a fresh id per
@@ -11,19 +11,28 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from pytest_smartcar.catalog import DEFAULT_APP_NAME, DEFAULT_CLIENT_ID, DEFAULT_VEHICLE_ID
 from pytest_smartcar.exchange import Reply
 
 __all__ = [
     "JSON_CONTENT_TYPE",
     "PLACEHOLDER",
     "REASONS",
+    "UNSET",
+    "ResolutionStyle",
     "Template",
+    "apply_overrides",
     "dump_json",
+    "fill_values",
     "json_reply",
     "new_request_id",
+    "resolution_value",
+    "wait_headers",
 ]
+
+ResolutionStyle = Literal["object", "string", "null"]
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -39,6 +48,60 @@ def new_request_id() -> str:
     return str(uuid.uuid4())
 
 
+def fill_values(
+    app_name: str | None, client_id: str | None, vehicle_id: str | None
+) -> dict[str, str]:
+    """The values of ``{app_name}``, ``{client_id}`` and ``{vehicle_id}`` in catalog texts."""
+    return {
+        "app_name": DEFAULT_APP_NAME if app_name is None else app_name,
+        "client_id": DEFAULT_CLIENT_ID if client_id is None else client_id,
+        "vehicle_id": DEFAULT_VEHICLE_ID if vehicle_id is None else vehicle_id,
+    }
+
+
+def resolution_value(resolution: str | None, style: ResolutionStyle, url: str | None) -> Any:
+    """``resolution`` as an object (current), a bare string or null (older responses)."""
+    if style == "null":
+        return None
+    if style == "string":
+        return resolution
+    if style != "object":
+        raise ValueError(f"resolution_style must be 'object', 'string' or 'null', got {style!r}")
+    value: dict[str, Any] = {"type": resolution}
+    if url is not None:
+        value["url"] = url
+    return value
+
+
+#: "Not given" for ``retry_after=``, where ``None`` means "send no Retry-After".
+UNSET: Any = object()
+
+
+def wait_headers(
+    default: int | None,
+    retry_after: int | str | None,
+    headers: Mapping[str, str | None] | None,
+) -> dict[str, str | None]:
+    """``Retry-After`` (``default`` unless ``retry_after`` is given; ``None`` drops it),
+    then ``headers``."""
+    extra: dict[str, str | None] = {}
+    wait = default if retry_after is UNSET else retry_after
+    if wait is not None:
+        extra["Retry-After"] = str(wait)
+    extra.update(headers or {})
+    return extra
+
+
+def apply_overrides(body: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Replace or add fields of ``body`` by JSON name; a value of ``...`` removes one."""
+    for name, value in overrides.items():
+        if value is ...:
+            body.pop(name, None)
+        else:
+            body[name] = value
+    return body
+
+
 def dump_json(body: Any) -> bytes:
     """``body`` as UTF-8 JSON bytes; a lone surrogate is sent escaped (valid UTF-8)."""
     try:
@@ -49,11 +112,12 @@ def dump_json(body: Any) -> bytes:
 
 def json_headers(
     request_id: str | None,
-    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    headers: Mapping[str, str | None] | Iterable[tuple[str, str | None]] | None = None,
     content_type: str | None = JSON_CONTENT_TYPE,
 ) -> list[tuple[str, str]]:
     """``Content-Type``, ``SC-Request-Id`` and then ``headers``; a later header replaces an
-    earlier one of the same name (case-insensitive), so a test can override either."""
+    earlier one of the same name (case-insensitive), so a test can override either, and
+    a value of ``None`` removes it."""
     out: list[tuple[str, str]] = []
     if content_type is not None:
         out.append(("Content-Type", content_type))
@@ -63,7 +127,8 @@ def json_headers(
     for name, value in items:
         lower = name.lower()
         out = [(k, v) for k, v in out if k.lower() != lower]
-        out.append((name, value))
+        if value is not None:
+            out.append((name, value))
     return out
 
 
@@ -72,7 +137,7 @@ def json_reply(
     body: Any,
     *,
     request_id: str | None = None,
-    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    headers: Mapping[str, str | None] | Iterable[tuple[str, str | None]] | None = None,
     content_type: str | None = JSON_CONTENT_TYPE,
 ) -> Reply:
     """A reply carrying ``body`` as JSON with Smartcar's headers."""
@@ -98,7 +163,7 @@ class Template:
         status: int,
         body: Any,
         *,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        headers: Mapping[str, str | None] | Iterable[tuple[str, str | None]] | None = None,
         with_request_id: bool = True,
         content_type: str | None = JSON_CONTENT_TYPE,
     ) -> Template:

@@ -12,31 +12,24 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pytest_smartcar.catalog import (
-    DEFAULT_APP_NAME,
-    DEFAULT_CLIENT_ID,
-    DEFAULT_VEHICLE_ID,
-    ErrorSpec,
-)
+from pytest_smartcar.catalog import ErrorSpec
 from pytest_smartcar.exchange import Reply
-from pytest_smartcar.wire.common import PLACEHOLDER, Template, new_request_id
+from pytest_smartcar.wire.common import (
+    PLACEHOLDER,
+    UNSET,
+    ResolutionStyle,
+    Template,
+    apply_overrides,
+    fill_values,
+    new_request_id,
+    resolution_value,
+    wait_headers,
+)
 
 __all__ = ["DocUrlStyle", "ResolutionStyle", "error_body", "error_reply", "error_template"]
 
-ResolutionStyle = Literal["object", "string", "null"]
 DocUrlStyle = Literal["current", "v2.0"]
-_UNSET: Any = object()
-
-
-def fill_values(
-    app_name: str | None, client_id: str | None, vehicle_id: str | None
-) -> dict[str, str]:
-    """The values of ``{app_name}``, ``{client_id}`` and ``{vehicle_id}`` in catalog texts."""
-    return {
-        "app_name": DEFAULT_APP_NAME if app_name is None else app_name,
-        "client_id": DEFAULT_CLIENT_ID if client_id is None else client_id,
-        "vehicle_id": DEFAULT_VEHICLE_ID if vehicle_id is None else vehicle_id,
-    }
+_UNSET: Any = UNSET
 
 
 def legacy_doc_url(spec: ErrorSpec) -> str:
@@ -45,20 +38,6 @@ def legacy_doc_url(spec: ErrorSpec) -> str:
         return f"https://smartcar.com/docs/errors/v2.0/other-errors/#{spec.type.lower()}"
     slug = spec.type.lower().replace("_", "-")
     return f"https://smartcar.com/docs/errors/v2.0/{slug}/#{spec.code.lower()}"
-
-
-def resolution_value(spec: ErrorSpec, style: ResolutionStyle, url: str | None) -> Any:
-    """``resolution`` as an object (current), a bare string or null (older responses)."""
-    if style == "null":
-        return None
-    if style == "string":
-        return spec.resolution
-    if style != "object":
-        raise ValueError(f"resolution_style must be 'object', 'string' or 'null', got {style!r}")
-    resolution: dict[str, Any] = {"type": spec.resolution}
-    if url is not None:
-        resolution["url"] = url
-    return resolution
 
 
 def error_body(
@@ -90,7 +69,7 @@ def error_body(
         "docURL": spec.doc_url if doc_url_style == "current" else legacy_doc_url(spec),
         "statusCode": spec.status,
         "requestId": new_request_id() if request_id is None else request_id,
-        "resolution": resolution_value(spec, resolution_style, url),
+        "resolution": resolution_value(spec.resolution, resolution_style, url),
     }
     if spec.suggested_user_message is not None:
         body["suggestedUserMessage"] = spec.suggested_user_message.format(
@@ -98,26 +77,16 @@ def error_body(
         )
     if spec.detail is not None:
         body["detail"] = json.loads(json.dumps(list(spec.detail)))
-    for name, value in overrides.items():
-        if value is ...:
-            body.pop(name, None)
-        else:
-            body[name] = value
-    return body
+    return apply_overrides(body, overrides)
 
 
 def error_headers(
     spec: ErrorSpec,
     retry_after: int | str | None = _UNSET,
-    headers: Mapping[str, str] | None = None,
-) -> dict[str, str]:
+    headers: Mapping[str, str | None] | None = None,
+) -> dict[str, str | None]:
     """``Retry-After`` where Smartcar sends one (``None`` drops it), then ``headers``."""
-    extra: dict[str, str] = {}
-    wait = spec.retry_after if retry_after is _UNSET else retry_after
-    if wait is not None:
-        extra["Retry-After"] = str(wait)
-    extra.update(headers or {})
-    return extra
+    return wait_headers(spec.retry_after, retry_after, headers)
 
 
 def error_template(
@@ -125,7 +94,7 @@ def error_template(
     *,
     status: int | None = None,
     retry_after: int | str | None = _UNSET,
-    headers: Mapping[str, str] | None = None,
+    headers: Mapping[str, str | None] | None = None,
     body: Mapping[str, Any] | None = None,
     **body_options: Any,
 ) -> Template:

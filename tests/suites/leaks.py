@@ -1,6 +1,7 @@
 """Inner suite of tests/test_guard.py: the leaks of issue 12 (point 3), each closed.
 
-Every test here must pass; the inner conftest (``tests.support.SENTINEL_CONFTEST``)
+The clients are httpx (sync, async), requests, the official SDK and aiohttp where they
+apply. Every test here must pass; the inner conftest (``tests.support.SENTINEL_CONFTEST``)
 records anything that reached the socket layer, and the outer test checks nothing did.
 Tests run in file order (the thread tests rely on it).
 """
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 import requests
@@ -45,6 +47,14 @@ def _status(client: str, url: str, method: str = "GET") -> int:
         return asyncio.run(go())
     if client == "requests":
         return requests.request(method, url, timeout=5).status_code
+    if client == "aiohttp":
+
+        async def go_aiohttp() -> int:
+            async with aiohttp.ClientSession() as session:
+                async with session.request(method, url) as response:
+                    return response.status
+
+        return asyncio.run(go_aiohttp())
     if client == "sdk":
         vehicle = smartcar.Vehicle(VEHICLE, "access-token")
         try:
@@ -64,7 +74,7 @@ def _status(client: str, url: str, method: str = "GET") -> int:
     raise AssertionError(client)
 
 
-CLIENTS = ["httpx-sync", "httpx-async", "requests"]
+CLIENTS = ["httpx-sync", "httpx-async", "requests", "aiohttp"]
 
 # --- other schemes, ports and trailing dots are Smartcar's too ---------------------------
 

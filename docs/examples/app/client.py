@@ -3,15 +3,15 @@
 Retries follow what Smartcar says: only errors whose resolution is ``RETRY_LATER`` (and
 gateway pages or network failures, where Smartcar said nothing) are retried, after the
 ``Retry-After`` the response gives, or a short backoff. A wait longer than ``max_wait``
-is not worth holding a request for, so the error goes to the user at once. ``sleep`` is
-injectable so tests never wait.
+is not worth holding a request for, so the error goes to the user at once. The waits are
+plain ``time.sleep`` calls: the tests run them on pytest-smartcar's virtual clock.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +41,6 @@ class SmartcarClient:
         max_attempts: int = 3,
         max_wait: float = 30.0,
         backoff: float = 1.0,
-        sleep: Callable[[float], None] = time.sleep,
         base_url: str = API,
     ) -> None:
         self.access_token = access_token
@@ -49,7 +48,6 @@ class SmartcarClient:
         self.max_attempts = max_attempts
         self.max_wait = max_wait
         self.backoff = backoff
-        self.sleep = sleep
         self.base_url = base_url
 
     def close(self) -> None:
@@ -120,7 +118,7 @@ class SmartcarClient:
             wait = error.retry_after if error.retry_after is not None else self._backoff(attempt)
             if attempt == self.max_attempts or wait > self.max_wait:
                 raise error
-            self.sleep(wait)
+            time.sleep(wait)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _backoff(self, attempt: int) -> float:

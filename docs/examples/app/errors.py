@@ -1,8 +1,9 @@
 """How the app reads a failed Smartcar response.
 
 ``parse_error`` never raises: a parser that crashes on an odd body turns a car that is
-asleep into a 500 page. It follows Smartcar's error format (v2.0 bodies, legacy v1.0 and
-OAuth bodies, ``SC-Request-Id`` and ``Retry-After`` headers) and keeps what the UI needs.
+asleep into a 500 page. It follows Smartcar's error formats (v2.0 bodies, API V3's JSON:API
+``{"errors": [...]}`` bodies, legacy v1.0 and OAuth bodies, ``SC-Request-Id`` and
+``Retry-After`` headers) and keeps what the UI needs.
 """
 
 from __future__ import annotations
@@ -103,11 +104,7 @@ def _parse(status: int, headers: httpx.Headers, content: bytes) -> SmartcarApiEr
         "retry_after": parse_retry_after(headers.get("retry-after")),
     }
     if isinstance(body.get("type"), str):  # v2.0
-        raw = body.get("resolution")
-        resolution = raw if isinstance(raw, str) else None
-        resolution_url = None
-        if isinstance(raw, dict):
-            resolution, resolution_url = _str(raw, "type"), _str(raw, "url")
+        resolution, resolution_url = _resolution(body.get("resolution"))
         return SmartcarApiError(
             type=body["type"],
             code=_str(body, "code"),
@@ -117,6 +114,10 @@ def _parse(status: int, headers: httpx.Headers, content: bytes) -> SmartcarApiEr
             suggested_user_message=_str(body, "suggestedUserMessage"),
             **common,
         )
+    errors = body.get("errors")
+    first = errors[0] if isinstance(errors, list) and errors else None
+    if isinstance(first, dict) and isinstance(first.get("type"), str):  # API V3
+        return _v3(first, common)
     if isinstance(body.get("error"), str):  # v1.0 or the OAuth token endpoint
         message = _str(body, "message")
         return SmartcarApiError(
@@ -126,3 +127,24 @@ def _parse(status: int, headers: httpx.Headers, content: bytes) -> SmartcarApiEr
             **common,
         )
     return SmartcarApiError(**common)
+
+
+def _resolution(raw: object) -> tuple[str | None, str | None]:
+    if isinstance(raw, dict):
+        return _str(raw, "type"), _str(raw, "url")
+    return (raw if isinstance(raw, str) else None), None
+
+
+def _v3(item: dict[str, Any], common: dict[str, Any]) -> SmartcarApiError:
+    """The first JSON:API error item: ``detail`` is the description, ``links.about`` the
+    docs; the item's string ``status`` is ignored (the HTTP status is the truth)."""
+    resolution, resolution_url = _resolution(item.get("resolution"))
+    return SmartcarApiError(
+        type=item["type"],
+        code=_str(item, "code"),
+        description=_str(item, "detail"),
+        resolution=resolution,
+        resolution_url=resolution_url,
+        suggested_user_message=_str(item, "suggestedUserMessage"),
+        **common,
+    )

@@ -1,4 +1,4 @@
-"""Fixtures of the example suite: the app's objects, wired so tests never wait."""
+"""Fixtures of the example suite: the app's objects, on a virtual clock so tests never wait."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 import pytest
+from pytest_smartcar import VirtualClock
 from pytest_smartcar.webhooks import TEST_MANAGEMENT_TOKEN
 
 from app import ChargelyWeb, Dashboard, SmartcarClient
@@ -19,14 +20,10 @@ Reply = tuple[str, str]
 
 
 @pytest.fixture
-def sleeps() -> list[float]:
-    """Every wait the client asked for, in seconds (nothing really sleeps)."""
-    return []
-
-
-@pytest.fixture
-def client(sleeps: list[float]) -> Iterator[SmartcarClient]:
-    with SmartcarClient("test-access-token", sleep=sleeps.append) as client:
+def client(smartcar_clock: VirtualClock) -> Iterator[SmartcarClient]:
+    """The app's client. Its retries call ``time.sleep``: on the virtual clock that every
+    test using it runs on, they return at once (``smartcar_clock.sleeps`` lists them)."""
+    with SmartcarClient("test-access-token") as client:
         yield client
 
 

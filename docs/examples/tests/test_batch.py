@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import smartcar
-from pytest_smartcar import SmartcarStub, catalog
+from pytest_smartcar import SmartcarStub, VirtualClock, catalog
 
 from app import SmartcarApiError, SmartcarClient
 
@@ -28,12 +28,13 @@ def test_one_failing_path_keeps_the_others(
 
 @pytest.mark.smartcar_error("SERVER:INTERNAL", endpoint="batch", batch_whole=True)
 def test_a_failed_batch_call_is_retried_then_raised(
-    smartcar_error: SmartcarStub, client: SmartcarClient, sleeps: list[float]
+    smartcar_error: SmartcarStub, client: SmartcarClient, smartcar_clock: VirtualClock
 ) -> None:
     with pytest.raises(SmartcarApiError) as info:
         client.batch(VEHICLE, ["/odometer"])
     assert info.value.key == "SERVER:INTERNAL"
     assert len(smartcar_error.calls) == 3
+    assert smartcar_clock.sleeps == [1.0, 2.0]
 
 
 @pytest.mark.smartcar_error("RATE_LIMIT:VEHICLE", endpoint="batch", batch_paths="/fuel")

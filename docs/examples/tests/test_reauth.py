@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from pytest_smartcar import SmartcarStub
+from pytest_smartcar import RetryContractViolation, SmartcarStub
 from pytest_smartcar.connect import (
     complete_reauth_url,
     parse_reauth_url,
@@ -66,3 +66,28 @@ def test_user_declines_reauthentication(browse: Browse) -> None:
     status, page = browse(wsgi_environ(reauth_error_redirect(REDIRECT_URI, state=STATE)))
     assert status == "400 Bad Request"
     assert "chose not to connect" in page
+
+
+@pytest.mark.smartcar_error(
+    "CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED", times=1, then="success"
+)
+def test_the_tile_works_again_after_reconnecting(
+    smartcar_error: SmartcarStub, dashboard: Dashboard, browse: Browse
+) -> None:
+    assert dashboard.odometer_tile(VEHICLE).reconnect_url is not None
+    # The user follows the link; Connect sends the browser back to the app.
+    back = smartcar_error.reauth_redirect(REDIRECT_URI, state=STATE)
+    assert browse(wsgi_environ(back))[0] == "200 OK"
+    assert dashboard.odometer_tile(VEHICLE).ok
+    smartcar_error.assert_retry_contract()  # the repeat came after a re-authentication
+
+
+@pytest.mark.smartcar_error("CONNECTED_SERVICES_ACCOUNT:AUTHENTICATION_FAILED")
+def test_asking_again_without_reconnecting_breaks_the_contract(
+    smartcar_error: SmartcarStub, dashboard: Dashboard
+) -> None:
+    dashboard.odometer_tile(VEHICLE)
+    dashboard.odometer_tile(VEHICLE)  # e.g. a page that polls: the same token, again
+    with pytest.raises(RetryContractViolation) as info:
+        smartcar_error.assert_retry_contract()
+    assert [v.rule for v in info.value.violations] == ["not_retryable"]
