@@ -39,6 +39,7 @@ TESTED_PAGES = [
     "docs/sdk.md",
     "docs/aiohttp.md",
     "docs/configuration.md",
+    "docs/network.md",
     "docs/troubleshooting.md",
     "docs/v3.md",
 ]

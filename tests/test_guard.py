@@ -317,3 +317,10 @@ def test_the_opt_out_lets_requests_reach_the_socket_layer(
     assert not [name for name, text in results.items() if "No stub is active" in text]
     # Each request went past the plugin: name resolution or connect reached the sentinel.
     assert {test for _, _, test in attempts(pytester.path)} == set(results)
+
+
+def test_the_docs_name_every_variable_the_guard_reads() -> None:
+    from pytest_smartcar.hosts import ENV_ORIGINS
+
+    page = (Path(__file__).parents[1] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert [v for v in ENV_ORIGINS if f"`{v}`" not in page] == []
