@@ -319,6 +319,48 @@ def test_the_opt_out_lets_requests_reach_the_socket_layer(
     assert {test for _, _, test in attempts(pytester.path)} == set(results)
 
 
+STRAY_WITH_OPT_OUT = """
+import threading
+
+import httpx
+
+GO, LATER = threading.Event(), {}
+
+
+def later():
+    GO.wait(10)
+    try:
+        httpx.get("https://api.smartcar.com/v2.0/vehicles/abc/odometer")
+    except Exception as exc:
+        LATER["error"] = repr(exc)
+
+
+def test_1_starts_a_thread(smartcar_error):
+    smartcar_error.serve("VEHICLE_STATE:ASLEEP", optional=True)
+    threading.Thread(target=later).start()
+
+
+def test_2_is_not_answered_for_it(smartcar_error):
+    smartcar_error.serve("VEHICLE_STATE:ASLEEP", optional=True)
+    GO.set()
+    while "error" not in LATER:
+        GO.wait(0.01)
+    assert smartcar_error.calls == []
+    assert "socket sentinel" in LATER["error"], LATER
+"""
+
+
+def test_a_stray_thread_goes_on_like_any_unanswered_request_with_the_opt_out(
+    pytester: pytest.Pytester,
+) -> None:
+    """With --smartcar-allow-network a thread that outlived its test is still not answered
+    by the next test's stub; its request goes on, as any unanswered one would."""
+    pytester.makeconftest(SENTINEL_CONFTEST)
+    pytester.makepyfile(test_stray=STRAY_WITH_OPT_OUT)
+    pytester.runpytest(*INNER, "--smartcar-allow-network").assert_outcomes(passed=2)
+    assert [kind for kind, _, _ in attempts(pytester.path)] == ["getaddrinfo"]
+
+
 def test_the_docs_name_every_variable_the_guard_reads() -> None:
     from pytest_smartcar.hosts import ENV_ORIGINS
 

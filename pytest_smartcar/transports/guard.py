@@ -160,18 +160,25 @@ def blocked_message(method: str, url: str) -> str | None:
 
 def _visible(request: SmartcarRequest) -> list[SmartcarStub]:
     """The engines that may answer this thread: every active one, unless the thread
-    outlived the test or the engine it was started under (then it is refused)."""
+    outlived the test or the engine it was started under. Then none may: the request is
+    refused, or, with ``--smartcar-allow-network``, sent on like any unanswered one."""
     __tracebackhide__ = True
     owner = owner_of_this_thread()
     with _lock:
         active = list(_engines)
         test = _test_now()
-    if owner is not None:
-        if owner.test is not None and owner.test != test:
-            raise UnmatchedSmartcarRequest(messages.stray_from_test(request, owner.test, test))
-        if owner.engine is not None and owner.engine not in active:
-            raise UnmatchedSmartcarRequest(messages.stray(request, owner.engine))
-    return active
+    if owner is None:
+        return active
+    stray: str | None = None
+    if owner.test is not None and owner.test != test:
+        stray = messages.stray_from_test(request, owner.test, test)
+    elif owner.engine is not None and owner.engine not in active:
+        stray = messages.stray(request, owner.engine)
+    if stray is None:
+        return active
+    if settings.allow_network:
+        return []
+    raise UnmatchedSmartcarRequest(stray)
 
 
 def answer(request: SmartcarRequest) -> Reply | None:
