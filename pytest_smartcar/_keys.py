@@ -9,10 +9,11 @@ import pytest
 if TYPE_CHECKING:
     from pytest_smartcar.engine import SmartcarStub
     from pytest_smartcar.markers import Plan
+    from pytest_smartcar.transports.guard import Session
 
 STUB_KEY: pytest.StashKey[SmartcarStub] = pytest.StashKey()
-#: Set on the config while the plugin's guard is installed.
-GUARD_KEY: pytest.StashKey[bool] = pytest.StashKey()
+#: This session's hold on the guard, while the plugin's guard is installed.
+GUARD_KEY: pytest.StashKey[Session] = pytest.StashKey()
 SERVED_PROPERTY = "smartcar_served"
 #: Marker plans computed at collection, by test function (so setup does not redo them).
 PLANS_KEY: pytest.StashKey[dict[str, Plan]] = pytest.StashKey()

@@ -2,8 +2,9 @@
 
 Two jobs on a finished ``TestReport``:
 
-- a refused Smartcar request (``UnmatchedSmartcarRequest``) is shown at the line of the
-  user's code that made it, with the HTTP clients' and our own frames left out; a
+- a refused Smartcar request (``UnmatchedSmartcarRequest``, or a client's exception that
+  wraps it, as the official SDK does) is shown at the line of the user's code that made
+  it, with the HTTP clients', the SDK's and our own frames left out; a
   failure our checks raise at the end of a test (a swallowed refusal, a stub never
   requested) is shown as its message alone;
 - every text of the report (traceback lines, the frames' arguments and locals, the crash
@@ -23,12 +24,20 @@ from typing import Any
 import pytest
 
 from pytest_smartcar import redact
+from pytest_smartcar.errors import SmartcarStubError
 from pytest_smartcar.redact import REDACTED, SECRET_NAMES, redact_text, secrets_in
 
-__all__ = ["forget_secrets", "point_at_the_app", "redact_report"]
+__all__ = [
+    "forget_secrets",
+    "hide_plumbing_in",
+    "point_at_the_app",
+    "redact_report",
+    "refusal_in",
+]
 
 #: Frames from these packages are plumbing between the user's call and our refusal.
 _PLUMBING = (
+    "smartcar",  # the official SDK, which wraps our refusal in SmartcarException
     "httpx",
     "httpcore",
     "requests",
@@ -53,30 +62,40 @@ def _plumbing_dirs() -> tuple[str, ...]:
     return tuple(dirs)
 
 
+def refusal_in(exc: BaseException | None) -> SmartcarStubError | None:
+    """Our failure, whether raised as is or wrapped by a client that catches everything
+    (the official SDK raises ``SmartcarException("SDK_ERROR") from`` it)."""
+    for _ in range(8):
+        if exc is None:
+            return None
+        if isinstance(exc, SmartcarStubError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def point_at_the_app(
     item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException], rep: Any
 ) -> None:
-    """Show our failure at the user's frame, or as its message alone when it has none."""
+    """Show our failure at the user's frame, or as its message alone when it has none;
+    a failure that does not come from one of ours is left as pytest shows it."""
     value = excinfo.value
+    ours = refusal_in(value)
+    if ours is None:
+        return
     dirs = _plumbing_dirs()
     if getattr(value, "__smartcar_message_only__", False) or not any(
         not str(e.path).startswith(dirs) for e in excinfo.traceback
     ):
         rep.longrepr = excinfo.getrepr(style="value")
-        _headline(rep, value)
+        _headline(rep, ours)
         return
     original = getattr(item, "_traceback_filter", None)
     if original is None:
         return
-
-    def without_plumbing(info: pytest.ExceptionInfo[BaseException]) -> Any:
-        entries = original(info)
-        kept = [e for e in entries if not str(e.path).startswith(dirs)]
-        return type(entries)(kept) if kept else entries
-
     # pytest's own filter (cut at the test function, __tracebackhide__), then ours on top;
     # --fulltrace still shows everything.
-    setattr(item, "_traceback_filter", without_plumbing)  # noqa: B010 (an instance override)
+    setattr(item, "_traceback_filter", _without_plumbing(original))  # noqa: B010
     try:
         if rep.when == "call":
             rep.longrepr = item.repr_failure(excinfo)
@@ -87,7 +106,33 @@ def point_at_the_app(
         rep.longrepr = str(value)
     finally:
         delattr(item, "_traceback_filter")
-    _headline(rep, value)
+    _headline(rep, ours)
+
+
+def _without_plumbing(original: Any) -> Any:
+    """``original`` (a node's traceback filter), then, for a failure of ours (or one that
+    wraps ours), the HTTP clients' and our own frames out: each exception of the chain is
+    shown at the app's frames, or by its message alone when it has none."""
+
+    def without_plumbing(info: pytest.ExceptionInfo[BaseException]) -> Any:
+        entries = original(info)
+        if refusal_in(info.value) is None:
+            return entries
+        dirs = _plumbing_dirs()
+        return type(entries)([e for e in entries if not str(e.path).startswith(dirs)])
+
+    return without_plumbing
+
+
+def hide_plumbing_in(collector: pytest.Collector) -> None:
+    """A refusal while collecting (a Smartcar request at a test module's import) is shown
+    at the module's line too; undone by :func:`show_plumbing_in`."""
+    original = collector._traceback_filter
+    setattr(collector, "_traceback_filter", _without_plumbing(original))  # noqa: B010
+
+
+def show_plumbing_in(collector: pytest.Collector) -> None:
+    collector.__dict__.pop("_traceback_filter", None)
 
 
 def _headline(rep: Any, value: BaseException) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pytest_smartcar.calls import describe_request
-from pytest_smartcar.hosts import normalize_host
+from pytest_smartcar.hosts import is_smartcar_host, normalize_host
 
 if TYPE_CHECKING:
     from pytest_smartcar.endpoints import Match
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pytest_smartcar.exchange import SmartcarRequest
     from pytest_smartcar.stubs import ServedStub
 
-__all__ = ["blocked", "dns_refused", "stray", "unmatched"]
+__all__ = ["blocked", "dns_refused", "stray", "stray_from_test", "unmatched", "wrong_url_hint"]
 
 DOCS = "https://pytest-smartcar.readthedocs.io/en/latest"
 OPT_OUT = (
@@ -31,6 +31,17 @@ _API_HOSTS = {
     "vehicle.api.smartcar.com": "/v3",
     "management.api.smartcar.com": "/v3",
 }
+#: The hosts Smartcar documents an API on (any other subdomain is probably a typo).
+_KNOWN_HOSTS = frozenset(
+    {
+        "api.smartcar.com",
+        "vehicle.api.smartcar.com",
+        "management.api.smartcar.com",
+        "management.smartcar.com",
+        "auth.smartcar.com",
+        "iam.smartcar.com",
+    }
+)
 
 
 def _handle(engines: Sequence[SmartcarStub]) -> str:
@@ -45,7 +56,11 @@ def unmatched(
     engines: Sequence[SmartcarStub],
 ) -> str:
     """No active stub answers a Smartcar request."""
-    what = f"endpoint {match.endpoint.name}" if match else "an undocumented Smartcar path"
+    what = (
+        f"endpoint {match.endpoint.name}"
+        if match
+        else "a path not in pytest-smartcar's endpoint table"
+    )
     lines = [f"pytest-smartcar: no stub answers {describe_request(request)} ({what})."]
     if refusals:
         lines.append("Active stubs, newest first, and why each did not match:")
@@ -79,30 +94,57 @@ def unmatched(
 
 
 def wrong_url_hint(request: SmartcarRequest) -> str | None:
-    """What is probably wrong with a Smartcar URL that names no documented endpoint."""
+    """What is probably wrong with a Smartcar URL that names no endpoint of the table:
+    a missing or misspelt API version, an API version on the wrong host, an unknown
+    subdomain, a trailing slash or the wrong method."""
     host = normalize_host(request.host)
     path = request.path
     version = _API_HOSTS.get(host)
     if host == "api.smartcar.com" and path.startswith("/v3/"):
         return "API V3 is served on vehicle.api.smartcar.com (https://vehicle.api.smartcar.com/v3/...)."
+    if host == "vehicle.api.smartcar.com" and path.startswith(("/v1", "/v2")):
+        return (
+            "API v2.0 (and v1.0) is served on api.smartcar.com (https://api.smartcar.com/v2.0/...)."
+        )
+    if version == "/v2.0" and path.startswith("/v2/"):
+        return "Smartcar's v2.0 paths start with /v2.0/, not /v2/."
     if version and not path.startswith(("/v1", "/v2", "/v3")):
         return f"the path has no API version; Smartcar's paths on {host} start with {version}/."
-    if host.endswith("smartcar.com") and host not in _KNOWN_HOSTS:
+    if is_smartcar_host(host) and host not in _KNOWN_HOSTS:
         known = ", ".join(sorted(_KNOWN_HOSTS))
         return f"{host} serves no documented Smartcar API (documented hosts: {known})."
+    return _near_miss(request)
+
+
+def _near_miss(request: SmartcarRequest) -> str | None:
+    """What the request would match with its trailing slash dropped, another ``action``
+    in its body, or another method."""
+    from pytest_smartcar import endpoints as ep
+    from pytest_smartcar.hosts import host_map
+
+    hosts = host_map()
+    url = (request.scheme, request.host, request.port)
+    method, path = request.method.upper(), request.path
+    if len(path) > 1 and path.endswith("/"):
+        found = ep.identify(hosts, *url, method, path.rstrip("/"), request.body)
+        if found is not None:
+            return f"drop the trailing slash: {path.rstrip('/')} is endpoint {found.endpoint.name}."
+    actions = sorted(
+        {m.endpoint.action for m in ep._candidates(hosts, *url, method, path) if m.endpoint.action}
+    )
+    if actions:
+        return f'{method} {path} needs a JSON body with "action": one of {", ".join(actions)}.'
+    others = sorted(
+        {
+            f"{other} ({m.endpoint.name})"
+            for other in ("GET", "POST", "PUT", "DELETE", "PATCH")
+            if other != method
+            for m in ep._candidates(hosts, *url, other, path)
+        }
+    )
+    if others:
+        return f"this path answers {', '.join(others)}, not {method}."
     return None
-
-
-_KNOWN_HOSTS = frozenset(
-    {
-        "api.smartcar.com",
-        "vehicle.api.smartcar.com",
-        "management.api.smartcar.com",
-        "management.smartcar.com",
-        "auth.smartcar.com",
-        "iam.smartcar.com",
-    }
-)
 
 
 def blocked(method: str, url: str) -> str:
@@ -124,6 +166,18 @@ def stray(request: SmartcarRequest, owner: SmartcarStub) -> str:
         f"{owner.origin} was active, and that stub has stopped. Its requests are not "
         "answered by (or counted for) later stubs. Stop or join the thread before its test "
         "ends."
+    )
+
+
+def stray_from_test(request: SmartcarRequest, started_by: str, now: str | None) -> str:
+    """A thread started by one test made a request after that test ended."""
+    during = f"during {now}" if now else "between tests"
+    return (
+        f"pytest-smartcar: refused {describe_request(request)} from thread "
+        f"{_thread_name()!r}: the thread was started by {started_by}, which has ended, and "
+        f"the request came {during}. A thread's requests are not answered by (or counted "
+        "for) a later test's stubs. Stop or join the thread before its test ends, or start "
+        "it in a module- or session-scoped fixture if it serves many tests."
     )
 
 

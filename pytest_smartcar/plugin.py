@@ -169,25 +169,20 @@ def _start_guard(config: pytest.Config) -> None:
     """From here to the end of the session, every Smartcar request is answered or refused."""
     from pytest_smartcar.transports import guard, install
 
-    guard.settings.guarding = True
-    guard.settings.allow_network = bool(
-        config.getoption("smartcar_allow_network") or config.getini("smartcar_allow_network")
-    )
-    guard.settings.scope = ("session", "")
+    allow = config.getoption("smartcar_allow_network") or config.getini("smartcar_allow_network")
+    config.stash[GUARD_KEY] = guard.open_session(allow_network=bool(allow))
     install.acquire()
-    config.stash[GUARD_KEY] = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if config.stash.get(GUARD_KEY, False):
+    session = config.stash.get(GUARD_KEY, None)
+    if session is not None:
         from pytest_smartcar.transports import guard, install
 
         del config.stash[GUARD_KEY]
-        _stop_leaked(guard.engines(), "the end of the session")
+        _stop_leaked(guard.outlived(session), "the end of the session")
         install.release()
-        guard.settings.guarding = False
-        guard.settings.allow_network = False
-        guard.settings.scope = None
+        guard.close_session(session)
     from pytest_smartcar import refusals
 
     refusals.settings.mode = "v3"
@@ -202,6 +197,8 @@ def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
         engine.stop()
         where = engine.origin or "an unknown place"
         filename, _, line = where.rpartition(":")
+        if not line.isdigit():  # not file:line (the fixture's engine names its test)
+            filename, line = where, "0"
         warnings.warn_explicit(
             SmartcarStubLeakWarning(
                 f"pytest-smartcar: a stub_smartcar() started at {where} was still active at "
@@ -209,8 +206,8 @@ def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
                 "stub_smartcar() as stub:' or call stub.stop() (in a fixture, after its yield)."
             ),
             SmartcarStubLeakWarning,
-            filename or where,
-            int(line) if line.isdigit() else 0,
+            filename,
+            int(line),
         )
 
 
@@ -357,14 +354,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     # Verify stubs only when the test itself passed, and inside the call phase, so a
     # leftover stub fails the test once (FAILED) instead of adding a teardown ERROR. The
     # failure is raised, not pytest.fail()ed, so xfail(raises=...) sees our exception.
-    from pytest_smartcar.transports import guard
-
-    previous = guard.settings.scope
-    guard.settings.scope = ("function", item.nodeid)
-    try:
-        result = yield from _recorded(item)
-    finally:
-        guard.settings.scope = previous
+    result = yield from _phase(item)
     stub = item.stash.get(STUB_KEY, None)
     if stub is not None:
         try:
@@ -396,12 +386,19 @@ def _fixture_under_given(exc: BaseException) -> bool:
     return type(exc).__name__ == "FailedHealthCheck" and f"'{FIXTURE}'" in str(exc)
 
 
-def _recorded(item: pytest.Item) -> Generator[None, Any, Any]:
-    """Run one test phase while recording what is served, then attach it to the report."""
+def _phase(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Run one test phase while recording what is served, then attach it to the report.
+    Threads and engines started in it belong to the test (a fixture's setup narrows or
+    widens that: pytest_fixture_setup)."""
+    from pytest_smartcar.transports import guard
+
+    previous = guard.settings.scope
+    guard.settings.scope = ("function", item.nodeid)
     records = _recording.begin()
     try:
         return (yield)
     finally:
+        guard.settings.scope = previous
         item.user_properties.extend((SERVED_PROPERTY, r) for r in _recording.end(records))
 
 
@@ -410,23 +407,43 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
     from pytest_smartcar import _tb
 
     _tb.forget_secrets()
-    return (yield from _recorded(item))
+    return (yield from _phase(item))
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, Any, Any]:
     try:
-        return (yield from _recorded(item))
+        return (yield from _phase(item))
     finally:
+        from pytest_smartcar.transports import guard
+
         # Its requests and responses are in the reports now; don't keep them all session.
         if STUB_KEY in item.stash:
             del item.stash[STUB_KEY]
-        from pytest_smartcar.transports import guard
-
-        leaked = [e for e in guard.engines() if e.started_in == ("function", item.nodeid)]
+        # pytest has torn down every fixture the next test does not share: an engine
+        # started in a scope that just ended (this test, its class or module) was leaked.
+        # The session's own (node id "") are stopped at pytest_unconfigure.
+        session = item.config.stash.get(GUARD_KEY, None)
+        alive = {n.nodeid for n in nextitem.listchain()} if nextitem is not None else {""}
+        leaked = guard.outlived(session, alive) if session is not None else []
         if leaked:
-            _stop_leaked(leaked, f"the end of {item.nodeid}")
+            where = sorted({e.started_in[1] for e in leaked if e.started_in is not None})
+            _stop_leaked(leaked, f"the end of {', '.join(where) or item.nodeid}")
         _stop_leaked_clock(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
+    # A Smartcar request refused at a test module's import points at the module's line.
+    from pytest_smartcar import _tb
+
+    _tb.hide_plumbing_in(collector)
+    try:
+        return (yield)
+    finally:
+        _tb.show_plumbing_in(collector)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -435,7 +452,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     from pytest_smartcar import _tb
 
     excinfo = call.excinfo
-    if excinfo is not None and excinfo.errisinstance(SmartcarStubError) and rep.failed:
+    if excinfo is not None and rep.failed:
         _tb.point_at_the_app(item, excinfo, rep)
     usage = excinfo is not None and excinfo.errisinstance(SmartcarUsageError)
     if excinfo is not None and _fixture_under_given(excinfo.value):

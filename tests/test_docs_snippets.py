@@ -42,6 +42,7 @@ TESTED_PAGES = [
     "docs/sdk.md",
     "docs/aiohttp.md",
     "docs/configuration.md",
+    "docs/network.md",
     "docs/troubleshooting.md",
     "docs/v3.md",
     "docs/connect.md",

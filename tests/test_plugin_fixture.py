@@ -49,7 +49,10 @@ def test_bare_fixture_serves_nothing_and_fails_the_request_with_the_listing(
     ("url", "what"),
     [
         ("https://vehicle.api.smartcar.com/v3/vehicles/abc/signals", "endpoint v3.signals"),
-        ("https://api.smartcar.com/v2.0/vehicles/abc/no-such-thing", "an undocumented"),
+        (
+            "https://api.smartcar.com/v2.0/vehicles/abc/no-such-thing",
+            "a path not in pytest-smartcar's endpoint table",
+        ),
         ("https://API.SMARTCAR.COM/v2.0/vehicles/abc/battery", "endpoint battery"),
     ],
     ids=["v3-host", "undocumented-path", "host-case"],

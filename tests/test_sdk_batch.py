@@ -40,3 +40,27 @@ def test_httpx_batch_sees_per_path_errors(smartcar_error: SmartcarStub) -> None:
     fake = httpx.Response(failed["code"], json=failed["body"], headers=failed.get("headers", {}))
     parsed = SmartcarError.from_response(fake)
     assert (parsed.status, parsed.key) == (409, "VEHICLE_STATE:DOOR_OPEN")
+
+
+def test_sdk_batch_succeeds_with_every_requested_path(smartcar_error: SmartcarStub) -> None:
+    """succeed(endpoint="batch") answers {"responses": [...]}, one 200 item per path."""
+    smartcar_error.succeed(endpoint="batch")
+    result = smartcar.Vehicle(VEHICLE_ID, "token").batch(["/odometer", "/location", "/fuel"])
+    assert result.odometer().distance == 104.32
+    assert (result.location().latitude, result.fuel().percent_remaining) == (37.4292, 0.3)
+    reply = httpx.post(BATCH, json={"requests": [{"path": "/odometer"}, {"path": "/battery"}]})
+    assert [(i["path"], i["code"]) for i in reply.json()["responses"]] == [
+        ("/odometer", 200),
+        ("/battery", 200),
+    ]
+
+
+def test_batch_retried_after_a_whole_failure_succeeds(smartcar_error: SmartcarStub) -> None:
+    smartcar_error.serve(
+        "SERVER:INTERNAL", endpoint="batch", batch_whole=True, times=1, then="success"
+    )
+    vehicle = smartcar.Vehicle(VEHICLE_ID, "token")
+    with pytest.raises(smartcar.SmartcarException) as info:
+        vehicle.batch(["/odometer"])
+    assert info.value.status_code == 500
+    assert vehicle.batch(["/odometer"]).odometer().distance == 104.32

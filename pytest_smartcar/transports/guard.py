@@ -1,20 +1,29 @@
 """The guard: which engine answers a Smartcar request, or why none does.
 
 Active engines form a stack. A Smartcar request is offered to the innermost engine first,
-then outward; the first stub that matches answers it. If none does, the request fails with
-``UnmatchedSmartcarRequest`` inside the client, before any socket is opened, unless the
-user opted out (``--smartcar-allow-network``). Requests from a thread inherit the engine
-that was innermost when the thread started (or, in a thread pool, when the work was
-submitted), so a thread that outlives its test is refused instead of being answered and
-counted by the next test's stub. For clients no transport intercepts, the guard refuses
-to resolve Smartcar's host names. Standard library only.
+then outward; the first stub that matches answers it, whichever thread or client asks. If
+none does, the request fails with ``UnmatchedSmartcarRequest`` inside the client, before
+any socket is opened, unless the user opted out (``--smartcar-allow-network``).
+
+A thread (or a thread pool's work item) belongs to the test and the engine it was started
+under (submitted under). Once that test has ended, or that engine has stopped, its
+requests are refused instead of being answered and counted by a later test's stub.
+Threads started outside any test and engine (a server started by a session fixture)
+belong to nobody and are answered like the main thread.
+
+pytester runs pytest sessions inside a test's session: each session saves the settings
+it replaces and puts them back, and stops only the engines started during it.
+
+For clients no transport intercepts, the guard refuses to resolve Smartcar's host names.
+Standard library only.
 """
 
 from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_smartcar import messages
@@ -26,15 +35,28 @@ if TYPE_CHECKING:
     from pytest_smartcar.exchange import Reply, SmartcarRequest
 
 __all__ = [
+    "Owner",
+    "Session",
     "answer",
     "blocked_message",
+    "close_session",
+    "current_owner",
     "engines",
     "guarding",
     "is_smartcar",
+    "open_session",
+    "outlived",
     "pop",
     "push",
     "settings",
 ]
+
+
+class Session:
+    """One pytest session's hold on the guard (pytester nests sessions in one process)."""
+
+    def __init__(self, previous: tuple[bool, bool, tuple[str, str] | None, Session | None]):
+        self.previous = previous
 
 
 class _Settings:
@@ -44,12 +66,18 @@ class _Settings:
     guarding = False
     #: ``--smartcar-allow-network``: unanswered Smartcar requests go to the network.
     allow_network = False
-    #: Where engines started now belong: (pytest scope, node id), set by the plugin.
+    #: Where engines and threads started now belong: (pytest scope, node id of the scope's
+    #: node), set by the plugin; ``("function", nodeid)`` through a test's setup, call and
+    #: teardown.
     scope: tuple[str, str] | None = None
+    #: The innermost pytest session, whose engines its end stops.
+    session: Session | None = None
 
 
 settings = _Settings()
 _engines: list[SmartcarStub] = []
+#: The session each active engine was started in.
+_sessions: dict[SmartcarStub, Session | None] = {}
 #: The Smartcar requests of the current test, so its report can hide their credentials
 #: (the plugin clears it when a test starts).
 seen: list[SmartcarRequest] = []
@@ -62,17 +90,56 @@ _UNOWNED: Any = object()
 def push(engine: SmartcarStub) -> None:
     with _lock:
         _engines.append(engine)
+        _sessions[engine] = settings.session
 
 
 def pop(engine: SmartcarStub) -> None:
     with _lock:
         if engine in _engines:
             _engines.remove(engine)
+        _sessions.pop(engine, None)
 
 
 def engines() -> list[SmartcarStub]:
     """The active engines, oldest first."""
     return list(_engines)
+
+
+def open_session(*, allow_network: bool) -> Session:
+    """A pytest session starts: guard every Smartcar request until :func:`close_session`."""
+    with _lock:
+        session = Session(
+            (settings.guarding, settings.allow_network, settings.scope, settings.session)
+        )
+        settings.guarding = True
+        settings.allow_network = allow_network
+        settings.scope = ("session", "")
+        settings.session = session
+        return session
+
+
+def close_session(session: Session) -> None:
+    """Put back what :func:`open_session` replaced (the outer session's, in pytester)."""
+    with _lock:
+        (
+            settings.guarding,
+            settings.allow_network,
+            settings.scope,
+            settings.session,
+        ) = session.previous
+
+
+def outlived(session: Session, alive: Collection[str] | None = None) -> list[SmartcarStub]:
+    """The engines started in ``session`` and still active whose pytest scope has ended:
+    every one when ``alive`` is ``None``, else those whose scope's node id is not in
+    ``alive`` (the node ids of the next test and its parents)."""
+    with _lock:
+        return [
+            e
+            for e in _engines
+            if _sessions.get(e) is session
+            and (alive is None or e.started_in is None or e.started_in[1] not in alive)
+        ]
 
 
 def guarding() -> bool:
@@ -92,16 +159,26 @@ def blocked_message(method: str, url: str) -> str | None:
 
 
 def _visible(request: SmartcarRequest) -> list[SmartcarStub]:
-    """The engines this thread may be answered by: all of them, or, for a thread started
-    under an engine, that engine and the ones outside it."""
+    """The engines that may answer this thread: every active one, unless the thread
+    outlived the test or the engine it was started under. Then none may: the request is
+    refused, or, with ``--smartcar-allow-network``, sent on like any unanswered one."""
+    __tracebackhide__ = True
     owner = owner_of_this_thread()
     with _lock:
         active = list(_engines)
+        test = _test_now()
     if owner is None:
         return active
-    if owner not in active:
-        raise UnmatchedSmartcarRequest(messages.stray(request, owner))
-    return active[: active.index(owner) + 1]
+    stray: str | None = None
+    if owner.test is not None and owner.test != test:
+        stray = messages.stray_from_test(request, owner.test, test)
+    elif owner.engine is not None and owner.engine not in active:
+        stray = messages.stray(request, owner.engine)
+    if stray is None:
+        return active
+    if settings.allow_network:
+        return []
+    raise UnmatchedSmartcarRequest(stray)
 
 
 def answer(request: SmartcarRequest) -> Reply | None:
@@ -133,21 +210,47 @@ def answer(request: SmartcarRequest) -> Reply | None:
     raise UnmatchedSmartcarRequest(message)
 
 
-# --- threads: a request is answered by the engine its thread was started under ------------
+# --- threads: a request belongs to the test and engine its thread was started under -------
 
 _original_start: Callable[..., Any] | None = None
 
 
-def owner_of_this_thread() -> Any:
-    """The engine this thread's requests belong to: set for work a pool runs, else the
-    thread's own (``None``: the main thread, or one started with no engine active)."""
+@dataclass(frozen=True)
+class Owner:
+    """What a thread was started under: the innermost engine, and the test (``None``:
+    outside any test, e.g. in a module or session fixture)."""
+
+    engine: SmartcarStub | None
+    test: str | None
+
+
+def _test_now() -> str | None:
+    scope = settings.scope
+    return scope[1] if scope is not None and scope[0] == "function" else None
+
+
+def owner_of_this_thread() -> Owner | None:
+    """What this thread's requests belong to: set for work a pool runs, else the thread's
+    own (``None``: the main thread, or one started outside any test and engine)."""
     owner = getattr(_local, "owner", _UNOWNED)
     if owner is _UNOWNED:
         owner = getattr(threading.current_thread(), "_smartcar_owner", None)
-    return owner
+    return owner  # type: ignore[no-any-return]
 
 
-def run_as(owner: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def current_owner() -> Owner | None:
+    """The owner of a thread (or pooled work) started now from this thread: this thread's
+    own owner, else the innermost engine and the running test."""
+    owner = owner_of_this_thread()
+    if owner is not None:
+        return owner
+    with _lock:
+        engine = _engines[-1] if _engines else None
+        test = _test_now()
+    return None if engine is None and test is None else Owner(engine, test)
+
+
+def run_as(owner: Owner | None, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run ``fn`` with its requests owned by ``owner`` (a pool runs everyone's work)."""
     previous = getattr(_local, "owner", _UNOWNED)
     _local.owner = owner
@@ -160,16 +263,9 @@ def run_as(owner: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
             _local.owner = previous
 
 
-def _current_owner() -> SmartcarStub | None:
-    owner = owner_of_this_thread()
-    if owner is None and _engines:
-        owner = _engines[-1]
-    return owner  # type: ignore[no-any-return]
-
-
 def _start(self: threading.Thread) -> None:
     if "_smartcar_owner" not in self.__dict__:
-        self._smartcar_owner = _current_owner()  # type: ignore[attr-defined]
+        self._smartcar_owner = current_owner()  # type: ignore[attr-defined]
     assert _original_start is not None
     _original_start(self)
 

@@ -1,9 +1,10 @@
-"""Thread pools: work carries the engine of whoever submitted it.
+"""Thread pools: work carries the test and engine it was submitted under.
 
-A pool's worker thread is started once and then runs everyone's work, so the engine a
-worker was started under says nothing about the work it runs now. Patching
+A pool's worker thread is started once and then runs everyone's work, so what a worker
+was started under says nothing about the work it runs now. Patching
 ``ThreadPoolExecutor.submit`` (which ``loop.run_in_executor`` and ``asyncio.to_thread``
-use too) hands the submitter's engine to the work. Installed when
+use too) hands the submitter's owner (:func:`guard.current_owner`) to the work, so work
+submitted by one test and run after it ended is refused like a stray thread. Installed when
 ``concurrent.futures.thread`` is first imported, like the HTTP clients.
 """
 
@@ -21,7 +22,7 @@ _original: dict[str, Any] = {}
 
 
 def _submit(self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kw: Any) -> Any:
-    owner = guard.owner_of_this_thread()
+    owner = guard.current_owner()
     return _original["submit"](self, guard.run_as, owner, fn, *args, **kw)
 
 
