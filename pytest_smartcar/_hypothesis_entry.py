@@ -16,6 +16,8 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING, Any
 
+from pytest_smartcar._import_hooks import AfterImport
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -61,43 +63,15 @@ _REGISTER = {
 }
 
 
-class _Loader:
-    """Runs the real loader, then registers the module's type (other methods pass through)."""
-
-    def __init__(self, loader: Any) -> None:
-        self._loader = loader
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._loader, name)
-
-    def create_module(self, spec: Any) -> Any:
-        create = getattr(self._loader, "create_module", None)
-        return create(spec) if create is not None else None
-
-    def exec_module(self, module: ModuleType) -> None:
-        self._loader.exec_module(module)
+def _quietly(register: Any) -> Any:
+    def run(module: ModuleType) -> None:
         with contextlib.suppress(Exception):  # st.from_type's nicety: never fail an import
-            _REGISTER[module.__name__](module)
+            register(module)
+
+    return run
 
 
-class _Finder:
-    """A meta-path finder for our two modules only: it asks the other finders for the
-    real spec and wraps its loader."""
-
-    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
-        if name not in _REGISTER:
-            return None
-        for finder in list(sys.meta_path):
-            find = None if finder is self else getattr(finder, "find_spec", None)
-            spec = find(name, path, target) if find is not None else None
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _Loader(spec.loader)
-                return spec
-        return None
-
-
-_FINDER = _Finder()
+_FINDER = AfterImport({name: _quietly(register) for name, register in _REGISTER.items()})
 
 
 def _register() -> None:
@@ -105,5 +79,4 @@ def _register() -> None:
         module = sys.modules.get(name)
         if module is not None:
             register(module)
-    if _FINDER not in sys.meta_path:
-        sys.meta_path.insert(0, _FINDER)
+    _FINDER.insert()

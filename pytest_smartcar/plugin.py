@@ -290,12 +290,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         _collection.note(metafunc, exc)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
-    rep = yield
-    return _collection.review(collector, rep)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Each case --smartcar-select leaves out is deselected, as -k would count it.
     selects = config.getoption("smartcar_select")
@@ -436,14 +430,16 @@ def pytest_runtest_teardown(
 
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
-    # A Smartcar request refused at a test module's import points at the module's line.
+    # A Smartcar request refused at a test module's import points at the module's line;
+    # marker mistakes become one clear collection error per file.
     from pytest_smartcar import _tb
 
     _tb.hide_plumbing_in(collector)
     try:
-        return (yield)
+        rep = yield
     finally:
         _tb.show_plumbing_in(collector)
+    return _collection.review(collector, rep)
 
 
 @pytest.hookimpl(wrapper=True)

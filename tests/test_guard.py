@@ -76,7 +76,7 @@ def _after_the_session():
         "still patched": sorted(k for k in ORIGINAL if NOW[k]() is not ORIGINAL[k]),
         "engines": len(guard.engines()),
         "guarding": guard.settings.guarding,
-        "import hook": any(type(f).__name__ == "_Finder" for f in sys.meta_path),
+        "import hook": install._finder in sys.meta_path,
     }
     print("AFTER THE SESSION", json.dumps(state, sort_keys=True))
 """

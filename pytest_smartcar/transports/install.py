@@ -12,14 +12,11 @@ guard must also refuse requests made when no engine is active.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.machinery
 import sys
 import threading
-from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
 
+from pytest_smartcar._import_hooks import AfterImport
 from pytest_smartcar.transports import guard
 
 __all__ = ["acquire", "release"]
@@ -59,49 +56,12 @@ def _patch(package: str) -> None:
         _installed[package] = (client, module)
 
 
-class _Loader(importlib.abc.Loader):
-    """Runs the real loader, then patches the client it just loaded."""
-
-    def __init__(self, package: str, loader: importlib.abc.Loader) -> None:
-        self._package = package
-        self._loader = loader
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        # The module must look like it was loaded by the real loader (importlib.resources,
-        # pkgutil and reloads read __spec__.loader).
-        if module.__spec__ is not None:
-            module.__spec__.loader = self._loader
-        module.__loader__ = self._loader
-        self._loader.exec_module(module)
-        _patch(self._package)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._loader, name)
+def _patch_imported(module: ModuleType) -> None:
+    _patch(module.__name__)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    """Watches the imports of httpx, requests and aiohttp, and nothing else."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname not in TRANSPORTS:
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _Loader(fullname, spec.loader)
-                return spec
-        return None
-
-
-_finder = _Finder()
+#: Patches each client right after its import finishes.
+_finder = AfterImport(dict.fromkeys(TRANSPORTS, _patch_imported))
 
 
 def acquire() -> None:
@@ -112,8 +72,7 @@ def acquire() -> None:
         if _holders > 1:
             return
         guard.install()
-        if _finder not in sys.meta_path:
-            sys.meta_path.insert(0, _finder)
+        _finder.insert()
         for package in TRANSPORTS:
             if package in sys.modules:
                 _patch(package)
@@ -128,8 +87,7 @@ def release() -> None:
         _holders -= 1
         if _holders:
             return
-        if _finder in sys.meta_path:
-            sys.meta_path.remove(_finder)
+        _finder.remove()
         for _, module in _installed.values():
             module.uninstall()
         _installed.clear()
