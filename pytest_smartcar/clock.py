@@ -239,7 +239,13 @@ def _next_timer(loop: Any, clock: VirtualClock) -> float:
         return math.inf
     offset = loop.time() - clock._now
     pending = [h.when() for h in scheduled if not h.cancelled()]
-    return min(pending) - offset if pending else math.inf
+    if not pending:
+        return math.inf
+    # The loop keeps times as real monotonic + virtual seconds: taking the offset off
+    # again loses the low bits (30 s becomes 29.999999999996), so the clock time is read
+    # to the microsecond, which keeps a 30 s deadline at 30.0 (loops fire timers within
+    # their clock resolution anyway).
+    return round(min(pending) - offset, 6)
 
 
 _TIME_FAKES: dict[str, Any] = {

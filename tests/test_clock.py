@@ -173,6 +173,25 @@ def test_deadlines_fire_at_their_time(clock: VirtualClock) -> None:
     assert clock.now() == pytest.approx(60.0)
 
 
+@pytest.mark.parametrize("real_start", [51.88912636955312, 262129.22955873786, 0.1])
+def test_a_deadline_lands_on_its_exact_second(
+    real_start: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop's clock is the real monotonic start plus virtual seconds; a deadline
+    read back through it lands on its second, whatever the start's low bits."""
+    from pytest_smartcar import clock as clock_module
+
+    monkeypatch.setitem(clock_module._REAL, "monotonic", lambda: real_start)
+
+    async def main() -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.sleep(120), timeout=30)
+
+    with virtual_clock() as running:
+        asyncio.run(main())
+    assert running.now() == 30.0
+
+
 def test_loop_timers_fire_while_a_task_sleeps(clock: VirtualClock) -> None:
     fired: list[float] = []
 
