@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from pytest_smartcar import markers
+from pytest_smartcar._keys import CONNECT_MARKER, MARKER
 from pytest_smartcar.errors import SmartcarUsageError
 
 __all__ = ["note", "review"]
 
 _PROBLEMS: pytest.StashKey[list[tuple[str, str]]] = pytest.StashKey()
-_OURS = (markers.MARKER, markers.CONNECT_MARKER)
+_OURS = (MARKER, CONNECT_MARKER)
 _STRICT = re.compile(r"'(\w+)' not found in `markers` configuration option")
 
 
@@ -90,7 +90,7 @@ def _failure(collector: pytest.Collector, problems: list[tuple[str, str]]) -> An
     if crash is not None:  # the short test summary: what is wrong, before any path
         name, message = problems[0]
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        prefix = f"@pytest.mark.{markers.MARKER}: "
+        prefix = f"@pytest.mark.{MARKER}: "
         crash.message = f"{name}: {message.removeprefix(prefix)}{more}"
     return longrepr
 
@@ -98,18 +98,20 @@ def _failure(collector: pytest.Collector, problems: list[tuple[str, str]]) -> An
 def _item_problems(config: pytest.Config, result: list[Any]) -> list[tuple[str, str]]:
     registered = _registered(config)
     problems: list[tuple[str, str]] = []
-    misspelt: set[str] = set()
+    seen = set(registered)  # names already judged: each is looked at once per file
     for item in result:
         if not isinstance(item, pytest.Function):
             continue
+        ours = False
         for mark in item.iter_markers():
-            if mark.name in misspelt or mark.name in registered:
+            ours = ours or mark.name == MARKER
+            if mark.name in seen:
                 continue
+            seen.add(mark.name)
             near = _near(mark.name)
             if near:
-                misspelt.add(mark.name)
                 problems.append((item.name, _misspelt(mark.name, near)))
-        problem = _param_marks(item)
+        problem = _param_marks(item) if ours else None
         if problem is not None and (item.originalname, problem) not in problems:
             problems.append((item.originalname, problem))
     return problems
@@ -134,21 +136,23 @@ def _misspelt(name: str, ours: str) -> str:
 def _param_marks(item: pytest.Function) -> str | None:
     """A ``smartcar_error`` mark inside ``pytest.param(...)`` arrives after the test was
     parametrized, so it can serve one error, not run the test once per error."""
-    param, found = markers.item_marks(item, markers.MARKER)
+    from pytest_smartcar import markers
+
+    param, found = markers.item_marks(item, MARKER)
     callspec = getattr(item, "callspec", None)
-    outer = callspec is not None and markers.MARKER in callspec.params
+    outer = callspec is not None and MARKER in callspec.params
     if not param:
         siblings = found and not outer and markers.params_marked(item.iter_markers("parametrize"))
         if siblings and markers.shared_only(found):
             return (
-                f"some pytest.param(...) of this test carry @pytest.mark.{markers.MARKER}"
+                f"some pytest.param(...) of this test carry @pytest.mark.{MARKER}"
                 "(KEY) and some do not; give each one (marks=pytest.mark."
-                f"{markers.MARKER}('success') serves a 200)"
+                f"{MARKER}('success') serves a 200)"
             )
         return None
     if outer and any(m.args for m in param):
         return (
-            f"@pytest.mark.{markers.MARKER} in pytest.param(...) names errors, but the "
+            f"@pytest.mark.{MARKER} in pytest.param(...) names errors, but the "
             "marker on the test already runs it once per error; name them in one place"
         )
     try:
@@ -158,7 +162,7 @@ def _param_marks(item: pytest.Function) -> str | None:
     if plan.parametrize and not outer:
         given = ", ".join(repr(a) for a in param[0].args) or "no key"
         return (
-            f"@pytest.mark.{markers.MARKER}({given}) in pytest.param(...) serves one error, "
+            f"@pytest.mark.{MARKER}({given}) in pytest.param(...) serves one error, "
             "but this selects several: give each pytest.param one key, or put the marker on "
             "the test function to run it once per error"
         )

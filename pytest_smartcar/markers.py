@@ -13,12 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# The names live in _keys, which every pytest run imports; markers loads with a marker.
+from pytest_smartcar._keys import CONNECT_MARKER, CONNECT_SIGNATURE, MARKER, MARKER_SIGNATURE
 from pytest_smartcar._suggest import close_matches, did_you_mean
 from pytest_smartcar.errors import SmartcarUsageError
 
 __all__ = [
     "CONNECT_MARKER",
+    "CONNECT_SIGNATURE",
     "MARKER",
+    "MARKER_SIGNATURE",
     "Case",
     "ConnectPlan",
     "Plan",
@@ -31,8 +35,6 @@ __all__ = [
     "shared_only",
 ]
 
-MARKER = "smartcar_error"
-CONNECT_MARKER = "smartcar_connect_error"
 FILTERS = ("type", "status", "resolution", "exclude", "api")
 SERVE_ARGS = (
     "endpoint",
@@ -52,18 +54,6 @@ SERVE_ARGS = (
 )
 ALL_ARGS = FILTERS[:-1] + SERVE_ARGS + FILTERS[-1:]  # api= last: it came with V3
 CONNECT_ARGS = ("state",)
-
-MARKER_SIGNATURE = (
-    f"{MARKER}(*keys_or_patterns, type=, status=, resolution=, exclude=, endpoint=, method=, "
-    "vehicle_id=, times=, then=, retry_after=, body=, headers=, resolution_style=, "
-    "doc_url_style=, optional=, batch_paths=, batch_whole=, signals=, api=): serve Smartcar "
-    "API errors to the test; several keys, globs, filters or a bare marker run the test once "
-    "per matching catalog error."
-)
-CONNECT_SIGNATURE = (
-    f"{CONNECT_MARKER}(*codes, state=): give the test a Smartcar Connect error redirect; "
-    "several codes or a bare marker run it once per Connect error."
-)
 
 
 @dataclass(frozen=True)

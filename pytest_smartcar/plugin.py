@@ -1,7 +1,9 @@
 """The pytest face of pytest-smartcar: options, markers, fixtures, hooks.
 
-Thin on purpose: it translates markers and options into engine calls and imports
-nothing heavy at start-up (the engine, httpx and respx load when a test uses a fixture).
+Thin on purpose: it translates markers and options into engine calls. Every pytest run
+in a user's project imports it, so it imports only names at start-up; each hook imports
+what it needs when it first needs it (the marker reading when a test has a marker, the
+report when one was asked for, the engine when a test uses a fixture).
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_smartcar import _collection, _recording, _retry_options, markers, report
+from pytest_smartcar import _recording
 from pytest_smartcar._keys import (
+    CONNECT_FIXTURE,
+    CONNECT_MARKER,
+    CONNECT_SIGNATURE,
+    FIXTURE,
     GUARD_KEY,
+    MARKER,
+    MARKER_SIGNATURE,
     PLANS_KEY,
+    RECORDING_KEY,
     SERVED_PROPERTY,
     STUB_KEY,
     function_key,
@@ -27,13 +36,13 @@ from pytest_smartcar.errors import (
 )
 
 if TYPE_CHECKING:
+    from pytest_smartcar._retry_options import ContractSettings
     from pytest_smartcar.clock import VirtualClock
     from pytest_smartcar.connect import ConnectError
     from pytest_smartcar.engine import SmartcarStub
 
-FIXTURE = "smartcar_error"
-CONNECT_FIXTURE = "smartcar_connect_error"
-CONTRACT_KEY: pytest.StashKey[_retry_options.ContractSettings] = pytest.StashKey()
+CONTRACT_KEY: pytest.StashKey[ContractSettings] = pytest.StashKey()
+
 
 GIVEN = """\
 The smartcar_error fixture is set up once per test, not once per hypothesis example, so
@@ -115,13 +124,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "answer requests the real API refuses with its error: v3, all or off",
         default="v3",
     )
-    report.add_report_options(group, parser)
+    from pytest_smartcar import _retry_options, report_settings
+
+    report_settings.add_report_options(group, parser)
     _retry_options.add_options(group, parser)
 
 
 def _refusals_mode(config: pytest.Config) -> str:
     """``--smartcar-refusals`` or the ini key, checked (see pytest_smartcar.refusals)."""
-    from pytest_smartcar.refusals import MODES
+    from pytest_smartcar.transports.guard import REFUSAL_MODES as MODES
 
     value = config.getoption("smartcar_refusals") or str(config.getini("smartcar_refusals"))
     mode = value.strip().lower()
@@ -134,23 +145,34 @@ def _refusals_mode(config: pytest.Config) -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from pytest_smartcar import _retry_options
+    from pytest_smartcar.report_settings import ReportSettings
+
     problem: str | None = None
     try:
-        markers.check_selects(config.getoption("smartcar_select"))
+        selects = config.getoption("smartcar_select")
+        if selects:  # the catalog loads only when a pattern needs checking
+            from pytest_smartcar import markers
+
+            markers.check_selects(selects)
         config.stash[CONTRACT_KEY] = _retry_options.from_config(config)
     except SmartcarUsageError as exc:
         problem = str(exc)
     if problem is not None:
         raise pytest.UsageError(problem)
     _check_flags(config)
-    config.addinivalue_line("markers", markers.MARKER_SIGNATURE)
-    config.addinivalue_line("markers", markers.CONNECT_SIGNATURE)
+    config.addinivalue_line("markers", MARKER_SIGNATURE)
+    config.addinivalue_line("markers", CONNECT_SIGNATURE)
     config.addinivalue_line("markers", _retry_options.MARKER_SIGNATURE)
-    from pytest_smartcar import refusals
+    settings = ReportSettings.from_config(config)
+    # Served errors are recorded (and carried in user_properties, across xdist too) only
+    # for a report: a run without one keeps nothing per test.
+    config.stash[RECORDING_KEY] = settings.active
+    if settings.active:
+        from pytest_smartcar import report
 
-    refusals.settings.mode = _refusals_mode(config)
-    report.register(config)
-    _start_guard(config)
+        report.register(config, settings)
+    _start_guard(config, _refusals_mode(config))
 
 
 def _check_flags(config: pytest.Config) -> None:
@@ -165,12 +187,12 @@ def _check_flags(config: pytest.Config) -> None:
         raise pytest.UsageError(problem)
 
 
-def _start_guard(config: pytest.Config) -> None:
+def _start_guard(config: pytest.Config, refusals: str) -> None:
     """From here to the end of the session, every Smartcar request is answered or refused."""
     from pytest_smartcar.transports import guard, install
 
     allow = config.getoption("smartcar_allow_network") or config.getini("smartcar_allow_network")
-    config.stash[GUARD_KEY] = guard.open_session(allow_network=bool(allow))
+    config.stash[GUARD_KEY] = guard.open_session(allow_network=bool(allow), refusals=refusals)
     install.acquire()
 
 
@@ -183,9 +205,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _stop_leaked(guard.outlived(session), "the end of the session")
         install.release()
         guard.close_session(session)
-    from pytest_smartcar import refusals
-
-    refusals.settings.mode = "v3"
 
 
 def _stop_leaked(engines: list[SmartcarStub], when: str) -> None:
@@ -243,7 +262,11 @@ def pytest_fixture_setup(
     guard.settings.scope = (fixturedef.scope, request.node.nodeid)
     # What a module- or session-wide fixture serves belongs to it, not to the first test
     # that happened to set it up.
-    records = _recording.begin() if fixturedef.scope != "function" else None
+    records = (
+        _recording.begin()
+        if fixturedef.scope != "function" and request.config.stash.get(RECORDING_KEY, False)
+        else None
+    )
     try:
         return (yield)
     finally:
@@ -261,14 +284,36 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
     # the test runs unstubbed. usefixtures on the function puts it there.
     if not inspect.isfunction(obj):
         return
-    own = {m.name for m in getattr(obj, "pytestmark", [])}
-    for marker, fixture in ((markers.MARKER, FIXTURE), (markers.CONNECT_MARKER, CONNECT_FIXTURE)):
-        if marker in own or any(True for _ in collector.iter_markers(marker)):
+    names = {m.name for m in getattr(obj, "pytestmark", ())} | _marker_names(collector)
+    for marker, fixture in ((MARKER, FIXTURE), (CONNECT_MARKER, CONNECT_FIXTURE)):
+        if marker in names:
             pytest.mark.usefixtures(fixture)(obj)
 
 
+#: The names of the markers on a collector and its parents, walked once per collector
+#: (not twice per function).
+_MARKER_NAMES: pytest.StashKey[frozenset[str]] = pytest.StashKey()
+
+
+def _marker_names(collector: pytest.Collector) -> frozenset[str]:
+    names = collector.stash.get(_MARKER_NAMES, None)
+    if names is None:
+        names = collector.stash[_MARKER_NAMES] = frozenset(m.name for m in collector.iter_markers())
+    return names
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    found = list(metafunc.definition.iter_markers(markers.MARKER))
+    found: list[pytest.Mark] = []
+    connect: list[pytest.Mark] = []
+    for mark in metafunc.definition.iter_markers():  # one walk for both markers
+        if mark.name == MARKER:
+            found.append(mark)
+        elif mark.name == CONNECT_MARKER:
+            connect.append(mark)
+    if not found and not connect and CONNECT_FIXTURE not in metafunc.fixturenames:
+        return
+    from pytest_smartcar import markers
+
     try:
         if found:
             plan = markers.plan(found)
@@ -281,12 +326,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             if plan.parametrize and not by_params:
                 ids = [c.id for c in plan.cases]
                 metafunc.parametrize(FIXTURE, plan.cases, indirect=True, ids=ids)
-        found = list(metafunc.definition.iter_markers(markers.CONNECT_MARKER))
-        if found or CONNECT_FIXTURE in metafunc.fixturenames:
-            cplan = markers.connect_plan(found)
+        if connect or CONNECT_FIXTURE in metafunc.fixturenames:
+            cplan = markers.connect_plan(connect)
             if cplan.parametrize:
                 metafunc.parametrize(CONNECT_FIXTURE, cplan.codes, indirect=True, ids=cplan.codes)
     except SmartcarUsageError as exc:  # reported with the file's other mistakes
+        from pytest_smartcar import _collection
+
         _collection.note(metafunc, exc)
 
 
@@ -295,6 +341,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     selects = config.getoption("smartcar_select")
     if not selects:
         return
+    from pytest_smartcar import markers
+
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
@@ -364,6 +412,8 @@ def _check_contract(item: pytest.Item, stub: SmartcarStub) -> None:
     base = item.config.stash.get(CONTRACT_KEY, None)
     if base is None:
         return
+    from pytest_smartcar import _retry_options
+
     try:
         wanted = _retry_options.for_item(item, base)
     except SmartcarUsageError as exc:
@@ -388,12 +438,13 @@ def _phase(item: pytest.Item) -> Generator[None, Any, Any]:
 
     previous = guard.settings.scope
     guard.settings.scope = ("function", item.nodeid)
-    records = _recording.begin()
+    records = _recording.begin() if item.config.stash.get(RECORDING_KEY, False) else None
     try:
         return (yield)
     finally:
         guard.settings.scope = previous
-        item.user_properties.extend((SERVED_PROPERTY, r) for r in _recording.end(records))
+        if records is not None:
+            item.user_properties.extend((SERVED_PROPERTY, r) for r in _recording.end(records))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -432,6 +483,10 @@ def pytest_runtest_teardown(
 def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
     # A Smartcar request refused at a test module's import points at the module's line;
     # marker mistakes become one clear collection error per file.
+    from pytest_smartcar import _collection
+
+    if not isinstance(collector, pytest.Module):
+        return _collection.review(collector, (yield))
     from pytest_smartcar import _tb
 
     _tb.hide_plumbing_in(collector)

@@ -11,9 +11,10 @@ catalog error or a success on such a request is overridden, since Smartcar would
 get that far; a stub serving a ready response or a fault answers as declared (the test
 serves something else for it). The call record keeps the reason (``Call.refused``).
 
-``settings.mode`` is ``"v3"`` (the default: V3 requests only, so v2.0 suites that send no
-``Authorization`` keep working), ``"all"`` (the ``Authorization`` check on v2.0 requests
-too) or ``"off"``; the plugin sets it from ``--smartcar-refusals`` / ``smartcar_refusals``.
+``transports.guard.settings.refusals`` is ``"v3"`` (the default: V3 requests only, so
+v2.0 suites that send no ``Authorization`` keep working), ``"all"`` (the
+``Authorization`` check on v2.0 requests too) or ``"off"``; the plugin sets it from
+``--smartcar-refusals`` / ``smartcar_refusals``.
 Standard library only.
 """
 
@@ -22,28 +23,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pytest_smartcar.catalog import REFUSALS, Refusal
+from pytest_smartcar.transports.guard import REFUSAL_MODES, settings
 
 if TYPE_CHECKING:
     from pytest_smartcar.endpoints import Match
     from pytest_smartcar.exchange import SmartcarRequest
 
-__all__ = ["MODES", "check", "settings"]
+__all__ = ["MODES", "check"]
 
-MODES = ("v3", "all", "off")
+MODES = REFUSAL_MODES
 #: Token endpoints authenticate with the form body or Basic credentials, not a Bearer token.
 _TOKEN_ENDPOINTS = frozenset({"token", "iam.token"})
 _BY_WHEN = {r.when: r for r in REFUSALS}
 #: How the official SDKs introduce themselves (``Smartcar/6.19.1(Linux; x86_64) Python ...``).
 _SDK_AGENT = "Smartcar/"
-
-
-class _Settings:
-    """Which requests are refused (set once per session by the plugin)."""
-
-    mode = "v3"
-
-
-settings = _Settings()
 
 
 def _needs_user(name: str) -> bool:
@@ -54,7 +47,7 @@ def _needs_user(name: str) -> bool:
 def check(request: SmartcarRequest, match: Match | None, api: str) -> tuple[Refusal, str] | None:
     """The refusal the real API gives this request, with the reason; ``None`` when it
     would be accepted (or refusals are off). Only documented endpoints are checked."""
-    mode = settings.mode
+    mode = settings.refusals
     if mode == "off" or match is None or (api != "v3" and mode != "all"):
         return None
     name = match.endpoint.name

@@ -66,7 +66,9 @@ def _connect_keys() -> tuple[str, ...]:
 # --------------------------------------------------------------------------- options
 
 
-def register(config: pytest.Config) -> CoverageReporter | None:
+def register(
+    config: pytest.Config, settings: ReportSettings | None = None
+) -> CoverageReporter | None:
     """Register the reporter when a report option or a threshold is set (called by the plugin).
 
     Nothing is registered on xdist workers (the controller receives their reports and
@@ -76,7 +78,7 @@ def register(config: pytest.Config) -> CoverageReporter | None:
     existing = config.pluginmanager.get_plugin(PLUGIN_NAME)
     if isinstance(existing, CoverageReporter):
         return existing
-    settings = ReportSettings.from_config(config)
+    settings = settings or ReportSettings.from_config(config)
     if hasattr(config, "workerinput") or not settings.active or config.getoption("collectonly"):
         return None
     reporter = CoverageReporter(config, settings)

@@ -10,9 +10,10 @@ import json
 
 import pytest
 
-from pytest_smartcar import catalog, refusals, stub_smartcar
+from pytest_smartcar import catalog, stub_smartcar
 from pytest_smartcar.endpoints import ENDPOINTS
 from pytest_smartcar.errors import SmartcarUsageError
+from pytest_smartcar.transports import guard
 from tests.transports import Transport
 from tests.v3_truth import assert_v3_error, truth
 
@@ -196,7 +197,7 @@ def test_what_is_not_refused(client: Transport) -> None:
 def test_refusal_modes(monkeypatch: pytest.MonkeyPatch, mode: str, status: int) -> None:
     import httpx
 
-    monkeypatch.setattr(refusals.settings, "mode", mode)
+    monkeypatch.setattr(guard.settings, "refusals", mode)
     with stub_smartcar() as stub:
         stub.succeed(endpoint=["odometer", "v3.signals"])
         old = httpx.get(V2)

@@ -23,12 +23,9 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pytest_smartcar import messages
 from pytest_smartcar.errors import UnmatchedSmartcarRequest
-from pytest_smartcar.hosts import host_map, is_smartcar_host
 
 if TYPE_CHECKING:
     from pytest_smartcar.engine import SmartcarStub
@@ -55,8 +52,14 @@ __all__ = [
 class Session:
     """One pytest session's hold on the guard (pytester nests sessions in one process)."""
 
-    def __init__(self, previous: tuple[bool, bool, tuple[str, str] | None, Session | None]):
+    def __init__(
+        self, previous: tuple[bool, bool, str, tuple[str, str] | None, Session | None]
+    ) -> None:
         self.previous = previous
+
+
+#: The values of ``--smartcar-refusals`` (pytest_smartcar.refusals says what each does).
+REFUSAL_MODES = ("v3", "all", "off")
 
 
 class _Settings:
@@ -66,6 +69,9 @@ class _Settings:
     guarding = False
     #: ``--smartcar-allow-network``: unanswered Smartcar requests go to the network.
     allow_network = False
+    #: Which requests the real API would refuse are answered with its error
+    #: (``--smartcar-refusals``: ``v3``, ``all`` or ``off``; see pytest_smartcar.refusals).
+    refusals = "v3"
     #: Where engines and threads started now belong: (pytest scope, node id of the scope's
     #: node), set by the plugin; ``("function", nodeid)`` through a test's setup, call and
     #: teardown.
@@ -105,14 +111,21 @@ def engines() -> list[SmartcarStub]:
     return list(_engines)
 
 
-def open_session(*, allow_network: bool) -> Session:
+def open_session(*, allow_network: bool, refusals: str = "v3") -> Session:
     """A pytest session starts: guard every Smartcar request until :func:`close_session`."""
     with _lock:
         session = Session(
-            (settings.guarding, settings.allow_network, settings.scope, settings.session)
+            (
+                settings.guarding,
+                settings.allow_network,
+                settings.refusals,
+                settings.scope,
+                settings.session,
+            )
         )
         settings.guarding = True
         settings.allow_network = allow_network
+        settings.refusals = refusals
         settings.scope = ("session", "")
         settings.session = session
         return session
@@ -124,6 +137,7 @@ def close_session(session: Session) -> None:
         (
             settings.guarding,
             settings.allow_network,
+            settings.refusals,
             settings.scope,
             settings.session,
         ) = session.previous
@@ -148,12 +162,16 @@ def guarding() -> bool:
 
 
 def is_smartcar(scheme: str, host: str, port: int | None) -> bool:
+    from pytest_smartcar.hosts import host_map
+
     return host_map().is_smartcar(scheme, host, port)
 
 
 def blocked_message(method: str, url: str) -> str | None:
     """The refusal of a non-Smartcar request, when an active engine blocks other hosts."""
     if any(e.block_unmatched for e in _engines):
+        from pytest_smartcar import messages
+
         return messages.blocked(method, url)
     return None
 
@@ -169,6 +187,8 @@ def _visible(request: SmartcarRequest) -> list[SmartcarStub]:
         test = _test_now()
     if owner is None:
         return active
+    from pytest_smartcar import messages
+
     stray: str | None = None
     if owner.test is not None and owner.test != test:
         stray = messages.stray_from_test(request, owner.test, test)
@@ -186,6 +206,8 @@ def answer(request: SmartcarRequest) -> Reply | None:
     with ``--smartcar-allow-network``, or while nothing guards)."""
     __tracebackhide__ = True
     from pytest_smartcar import endpoints as ep
+    from pytest_smartcar import messages
+    from pytest_smartcar.hosts import host_map
 
     if len(seen) < _SEEN_LIMIT:
         seen.append(request)
@@ -215,8 +237,7 @@ def answer(request: SmartcarRequest) -> Reply | None:
 _original_start: Callable[..., Any] | None = None
 
 
-@dataclass(frozen=True)
-class Owner:
+class Owner(NamedTuple):
     """What a thread was started under: the innermost engine, and the test (``None``:
     outside any test, e.g. in a module or session fixture)."""
 
@@ -279,13 +300,13 @@ def _refuse(host: object) -> None:
     __tracebackhide__ = True
     if isinstance(host, bytes):
         host = host.decode("ascii", "replace")
-    if (
-        isinstance(host, str)
-        and not settings.allow_network
-        and guarding()
-        and is_smartcar_host(host)
-    ):
-        raise UnmatchedSmartcarRequest(messages.dns_refused(host))
+    if isinstance(host, str) and not settings.allow_network and guarding():
+        from pytest_smartcar.hosts import is_smartcar_host
+
+        if is_smartcar_host(host):
+            from pytest_smartcar import messages
+
+            raise UnmatchedSmartcarRequest(messages.dns_refused(host))
 
 
 def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
