@@ -322,8 +322,11 @@ def _start(clock: VirtualClock) -> None:
         from pytest_smartcar.transports import guard
 
         clock.started_in = guard.settings.scope
-        clock._monotonic0 = _REAL["monotonic"]()
-        clock._time0 = _REAL["time"]()
+        # Started at the real clocks' next whole second, so the virtual readings differ
+        # by exactly the waits: monotonic() after a 50 s sleep minus monotonic() before
+        # is 50.0, not 50.000000000007 (and never less than a real reading taken before).
+        clock._monotonic0 = float(math.ceil(_REAL["monotonic"]()))
+        clock._time0 = float(math.ceil(_REAL["time"]()))
         _install()
         _running = clock
 

@@ -173,6 +173,22 @@ def test_deadlines_fire_at_their_time(clock: VirtualClock) -> None:
     assert clock.now() == pytest.approx(60.0)
 
 
+@pytest.mark.parametrize("real_start", [65528.85923981311, 1764651234.123456, 0.1])
+def test_readings_differ_by_exactly_the_waits(
+    real_start: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_smartcar import clock as clock_module
+
+    monkeypatch.setitem(clock_module._REAL, "monotonic", lambda: real_start)
+    monkeypatch.setitem(clock_module._REAL, "time", lambda: real_start)
+    with virtual_clock():
+        start, wall = time.monotonic(), time.time()
+        time.sleep(50)
+        assert time.monotonic() - start == 50.0
+        assert time.time() - wall == 50.0
+        assert start >= real_start  # never behind a real reading taken before the start
+
+
 @pytest.mark.parametrize("real_start", [51.88912636955312, 262129.22955873786, 0.1])
 def test_a_deadline_lands_on_its_exact_second(
     real_start: float, monkeypatch: pytest.MonkeyPatch
