@@ -217,76 +217,54 @@ def profile(n: int = 3000) -> None:
 
 
 def breakdown(number: int = 2000) -> list[tuple[str, float]]:
-    """What the pieces of one engine answer cost, each timed alone (best of 5 timeit
-    repeats, µs per call); no profiler overhead."""
-    import json
+    """What the pieces of one stubbed request cost, each timed alone (best of 5 timeit
+    repeats, µs per call); no profiler overhead. Indented rows are parts of the row
+    above them."""
     import timeit
-    import uuid
-
-    import requests.adapters
-    from urllib3 import HTTPHeaderDict
-    from urllib3.response import HTTPResponse
 
     from pytest_smartcar import endpoints as ep
-    from pytest_smartcar.catalog import get
-    from pytest_smartcar.engine import _EngineRoute
-    from pytest_smartcar.responses import error_body, error_response, json_response
+    from pytest_smartcar.hosts import host_map
+    from pytest_smartcar.transports import guard
+    from pytest_smartcar.transports import httpx as httpx_transport
+    from pytest_smartcar.transports import requests as requests_transport
 
-    spec = get(KEY)
     stub = stub_smartcar(assert_all_requested=False)
     stub.serve(KEY, endpoint="odometer")
-    request = httpx.Request("GET", URL)
-    origins = stub.hosts.origins_for("https", "api.smartcar.com", None)
-    path = request.url.raw_path.decode()
-    body = error_body(spec)
-    canned_response = httpx.Response(STATUS, headers=HEADERS, content=BODY)
+    client = httpx.Client()
+    request = client.build_request("GET", URL)
+    exchange = httpx_transport._exchange(request, b"")
     prepared = requests.Request("GET", URL).prepare()
-    adapter = requests.adapters.HTTPAdapter()
-    raw_headers = [(k, v) for k, v in HEADERS]
-
-    def urllib3_build() -> object:
-        raw = HTTPResponse(
-            body=__import__("io").BytesIO(BODY),
-            headers=HTTPHeaderDict(raw_headers),
-            status=STATUS,
-            reason="Conflict",
-            preload_content=False,
-            decode_content=False,
-            request_url=URL,
-        )
-        return adapter.build_response(prepared, raw)
-
-    engine_route = _EngineRoute(stub)
-    pieces: list[tuple[str, Callable[[], object]]] = [
-        ("SmartcarStub.handle(request), whole", lambda: stub.handle(request)),
-        (
-            "  HostMap.origins_for()",
-            lambda: stub.hosts.origins_for("https", "api.smartcar.com", None),
-        ),
-        ("  endpoints.identify() (odometer)", lambda: ep.identify(origins, "GET", path, b"")),
-        ("  responses.error_response(spec), whole", lambda: error_response(spec)),
-        ("    new_request_id() (uuid4)", lambda: str(uuid.uuid4())),
-        ("    error_body(spec)", lambda: error_body(spec)),
-        ("    json.dumps(body).encode()", lambda: json.dumps(body, ensure_ascii=False).encode()),
-        ("    json_response(): httpx.Response(...)", lambda: json_response(STATUS, body)),
-        (
-            "respx: clone_response() of a response",
-            lambda: respx.models.clone_response(canned_response, request),
-        ),
-        (
-            "respx route: the engine's Route.match(request)",
-            lambda: engine_route.match(request),
-        ),
-        (
-            "bridge: httpx.Request(method, url, headers, content)",
-            lambda: httpx.Request("GET", URL, headers=list(prepared.headers.items()), content=b""),
-        ),
-        ("bridge: urllib3 HTTPResponse + build_response()", urllib3_build),
-    ]
-    out = []
-    for name, func in pieces:
-        best = min(timeit.repeat(func, number=number, repeat=5)) / number
-        out.append((name, best * 1e6))
+    adapter = requests_transport.SmartcarAdapter(requests.adapters.HTTPAdapter)
+    canned_response = httpx.Response(STATUS, headers=HEADERS, content=BODY)
+    hosts = host_map()
+    with stub:
+        reply = guard.answer(exchange)
+        assert reply is not None
+        template = next(iter(stub.stubs[0].rendered.values()))
+        pieces: list[tuple[str, Callable[[], object]]] = [
+            ("httpx: client.get(), whole", lambda: client.get(URL)),
+            ("  httpx transport: request -> SmartcarRequest", lambda: httpx_transport._exchange(
+                request, b"")),
+            ("  guard.answer(request), whole (engine)", lambda: guard.answer(exchange)),
+            ("    guard.is_smartcar()", lambda: guard.is_smartcar("https", "api.smartcar.com",
+                                                                 None)),
+            ("    endpoints.identify() (odometer, cached)", lambda: ep.identify(
+                hosts, "https", "api.smartcar.com", None, "GET", exchange.path, b"")),
+            ("    pre-rendered error: Template.reply() (fresh request id)", template.reply),
+            ("  httpx transport: Reply -> httpx.Response", lambda: httpx_transport._response(
+                client, request, reply)),
+            ("requests transport: Reply -> requests.Response", lambda: adapter._response(
+                prepared, reply)),
+            ("baseline: httpx.Response(status, headers, body)", lambda: httpx.Response(
+                STATUS, headers=HEADERS, content=BODY)),
+            ("baseline: respx clone_response()", lambda: respx.models.clone_response(
+                canned_response, request)),
+        ]  # fmt: skip
+        out = []
+        for name, func in pieces:
+            best = min(timeit.repeat(func, number=number, repeat=5)) / number
+            out.append((name, best * 1e6))
+    client.close()
     return out
 
 

@@ -29,10 +29,10 @@ from pytest_smartcar.redact import REDACTED, SECRET_NAMES, redact_text, secrets_
 
 __all__ = [
     "forget_secrets",
-    "hide_plumbing_in",
     "point_at_the_app",
     "redact_report",
     "refusal_in",
+    "without_plumbing",
 ]
 
 #: Frames from these packages are plumbing between the user's call and our refusal.
@@ -95,7 +95,7 @@ def point_at_the_app(
         return
     # pytest's own filter (cut at the test function, __tracebackhide__), then ours on top;
     # --fulltrace still shows everything.
-    setattr(item, "_traceback_filter", _without_plumbing(original))  # noqa: B010
+    setattr(item, "_traceback_filter", without_plumbing(original))  # noqa: B010
     try:
         if rep.when == "call":
             rep.longrepr = item.repr_failure(excinfo)
@@ -109,30 +109,19 @@ def point_at_the_app(
     _headline(rep, ours)
 
 
-def _without_plumbing(original: Any) -> Any:
+def without_plumbing(original: Any) -> Any:
     """``original`` (a node's traceback filter), then, for a failure of ours (or one that
     wraps ours), the HTTP clients' and our own frames out: each exception of the chain is
     shown at the app's frames, or by its message alone when it has none."""
 
-    def without_plumbing(info: pytest.ExceptionInfo[BaseException]) -> Any:
+    def filtered(info: pytest.ExceptionInfo[BaseException]) -> Any:
         entries = original(info)
         if refusal_in(info.value) is None:
             return entries
         dirs = _plumbing_dirs()
         return type(entries)([e for e in entries if not str(e.path).startswith(dirs)])
 
-    return without_plumbing
-
-
-def hide_plumbing_in(collector: pytest.Collector) -> None:
-    """A refusal while collecting (a Smartcar request at a test module's import) is shown
-    at the module's line too; undone by :func:`show_plumbing_in`."""
-    original = collector._traceback_filter
-    setattr(collector, "_traceback_filter", _without_plumbing(original))  # noqa: B010
-
-
-def show_plumbing_in(collector: pytest.Collector) -> None:
-    collector.__dict__.pop("_traceback_filter", None)
+    return filtered
 
 
 def _headline(rep: Any, value: BaseException) -> None:

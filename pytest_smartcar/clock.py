@@ -245,7 +245,7 @@ def _next_timer(loop: Any, clock: VirtualClock) -> float:
     # again loses the low bits (30 s becomes 29.999999999996), so the clock time is read
     # to the microsecond, which keeps a 30 s deadline at 30.0 (loops fire timers within
     # their clock resolution anyway).
-    return round(min(pending) - offset, 6)
+    return round(float(min(pending) - offset), 6)
 
 
 _TIME_FAKES: dict[str, Any] = {

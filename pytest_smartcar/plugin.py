@@ -487,13 +487,18 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, A
 
     if not isinstance(collector, pytest.Module):
         return _collection.review(collector, (yield))
-    from pytest_smartcar import _tb
+    original = collector._traceback_filter
 
-    _tb.hide_plumbing_in(collector)
+    def traceback_filter(info: pytest.ExceptionInfo[BaseException]) -> Any:
+        from pytest_smartcar import _tb  # only when the file failed to import
+
+        return _tb.without_plumbing(original)(info)
+
+    setattr(collector, "_traceback_filter", traceback_filter)  # noqa: B010
     try:
         rep = yield
     finally:
-        _tb.show_plumbing_in(collector)
+        collector.__dict__.pop("_traceback_filter", None)
     return _collection.review(collector, rep)
 
 
