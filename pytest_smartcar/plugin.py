@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_smartcar import _recording
 from pytest_smartcar._keys import (
     CONNECT_FIXTURE,
     CONNECT_MARKER,
@@ -262,19 +261,26 @@ def pytest_fixture_setup(
     guard.settings.scope = (fixturedef.scope, request.node.nodeid)
     # What a module- or session-wide fixture serves belongs to it, not to the first test
     # that happened to set it up.
-    records = (
-        _recording.begin()
-        if fixturedef.scope != "function" and request.config.stash.get(RECORDING_KEY, False)
-        else None
-    )
+    records = _begin_recording(request.config) if fixturedef.scope != "function" else None
     try:
         return (yield)
     finally:
         guard.settings.scope = previous
         if records is not None:
+            from pytest_smartcar import _recording
+
             where = f"{request.node.nodeid}::" if request.node.nodeid else ""
             name = f"{where}{fixturedef.argname} ({fixturedef.scope}-scoped fixture)"
             _recording.credit(_recording.end(records), name)
+
+
+def _begin_recording(config: pytest.Config) -> list[Any] | None:
+    """Start recording what is served, when a report will read it (``None``: no report)."""
+    if not config.stash.get(RECORDING_KEY, False):
+        return None
+    from pytest_smartcar import _recording
+
+    return _recording.begin()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -438,12 +444,14 @@ def _phase(item: pytest.Item) -> Generator[None, Any, Any]:
 
     previous = guard.settings.scope
     guard.settings.scope = ("function", item.nodeid)
-    records = _recording.begin() if item.config.stash.get(RECORDING_KEY, False) else None
+    records = _begin_recording(item.config)
     try:
         return (yield)
     finally:
         guard.settings.scope = previous
         if records is not None:
+            from pytest_smartcar import _recording
+
             item.user_properties.extend((SERVED_PROPERTY, r) for r in _recording.end(records))
 
 

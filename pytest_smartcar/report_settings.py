@@ -13,8 +13,6 @@ from typing import Final, NamedTuple
 
 import pytest
 
-from pytest_smartcar._suggest import did_you_mean
-
 __all__ = ["FAMILIES", "ReportSettings", "add_report_options", "parse_scope"]
 
 #: The catalogs the coverage figure can count, in report order, with their names.
@@ -81,6 +79,8 @@ def parse_scope(raw: str, origin: str) -> tuple[str, ...] | None:
     words = [w.strip().lower() for w in raw.replace(" ", ",").split(",") if w.strip()]
     for word in words:
         if word not in _SCOPES:
+            from pytest_smartcar._suggest import did_you_mean
+
             raise pytest.UsageError(
                 f"{origin}: unknown scope {word!r}{did_you_mean(word, _SCOPES)}; use auto, "
                 f"all, or a comma-separated list of {', '.join(FAMILIES)}"
