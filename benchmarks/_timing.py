@@ -101,6 +101,10 @@ class Row:
     other_ratio: float | None = None  # the same ratio by the other clock
     ci: tuple[float, float] | None = None  # 95% paired-bootstrap interval of the ratio
     note: str = ""
+    #: A ceiling on what the candidate adds (candidate - baseline, seconds) instead of a
+    #: ratio target: for a cost that is small next to its baseline (an import after pytest).
+    added_limit: float | None = None
+    added_ci: tuple[float, float] | None = None  # 95% paired-bootstrap interval of it
     samples: dict[str, list[float]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -150,14 +154,25 @@ class Row:
         return self.candidate / self.baseline if self.baseline else float("inf")
 
     @property
+    def added(self) -> float:
+        return self.candidate - self.baseline
+
+    @property
     def verdict(self) -> str:
+        if self.added_limit is not None:
+            return "ok" if self.added <= self.added_limit else "MISS"
         if self.target is None:
             return "info"
         return "ok" if self.ratio <= self.target else "MISS"
 
+    def target_text(self) -> str:
+        if self.added_limit is not None:
+            return f"adds <= {fmt_time(self.added_limit)}"
+        return "-" if self.target is None else f"<= {self.target:.2f}"
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(ratio=self.ratio, verdict=self.verdict)
+        data.update(ratio=self.ratio, added=self.added, verdict=self.verdict)
         return data
 
 
@@ -202,11 +217,28 @@ def bootstrap_ratio(
     return ratios[int(0.025 * resamples)], ratios[int(0.975 * resamples) - 1]
 
 
+def bootstrap_added(
+    pairs: Sequence[tuple[float, float]], resamples: int = 2000, seed: int = 0
+) -> tuple[float, float] | None:
+    """95% interval of median(candidate) - median(baseline), resampling whole rounds."""
+    if len(pairs) < 3:
+        return None
+    rng = random.Random(seed)
+    n = len(pairs)
+    added = []
+    for _ in range(resamples):
+        pick = [pairs[rng.randrange(n)] for _ in range(n)]
+        added.append(statistics.median(c for _, c in pick) - statistics.median(b for b, _ in pick))
+    added.sort()
+    return added[int(0.025 * resamples)], added[int(0.975 * resamples) - 1]
+
+
 def fmt_time(seconds: float) -> str:
     """A duration with a unit that keeps three significant digits readable."""
-    if seconds >= 1:
+    size = abs(seconds)
+    if size >= 1:
         return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
+    if size >= 1e-3:
         return f"{seconds * 1e3:.1f} ms"
     return f"{seconds * 1e6:.1f} µs"
 
@@ -426,7 +458,7 @@ _HEAD = (
 
 def _cells(row: Row) -> tuple[str, ...]:
     per = "" if row.unit == "run" else f"/{row.unit}"
-    target = "-" if row.target is None else f"<= {row.target:.2f}"
+    target = row.target_text()
     other = "wall" if row.clock == "cpu" else "cpu"
     alt = "-" if row.other_ratio is None else f"{row.other_ratio:.3f} ({other})"
     return (
@@ -471,15 +503,20 @@ def print_rows(rows: Sequence[Row]) -> None:
     for row in rows:
         per = "" if row.unit == "run" else f"/{row.unit}"
         spreads = "; ".join(f"{k} {spread(v)}" for k, v in row.samples.items())
-        target = "" if row.target is None else f" (target <= {row.target:.2f}: {row.verdict})"
+        target = "" if row.verdict == "info" else f" (target {row.target_text()}: {row.verdict})"
+        added = f", adds {fmt_time(row.added)}{per}" if row.added_limit is not None else ""
         print(
             f"{row.bench}: {row.name}: {row.baseline_label} {fmt_time(row.baseline)}{per}, "
-            f"pytest-smartcar {fmt_time(row.candidate)}{per}, ratio {row.ratio:.3f}{target}"
+            f"pytest-smartcar {fmt_time(row.candidate)}{per}, ratio {row.ratio:.3f}"
+            f"{added}{target}"
         )
         other = "wall" if row.clock == "cpu" else "cpu"
         alt = f"; by {other} time the ratio is {row.other_ratio:.3f}" if row.other_ratio else ""
         if row.ci:
             alt += f"; 95% interval of the ratio {row.ci[0]:.3f}..{row.ci[1]:.3f}"
+        if row.added_ci:
+            low, high = row.added_ci
+            alt += f"; 95% interval of what it adds {fmt_time(low)}..{fmt_time(high)}"
         print(f"    {row.rounds} rounds, {row.clock} time, median of each; spread {spreads}{alt}")
         if row.note:
             print(f"    {row.note}")

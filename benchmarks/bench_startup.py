@@ -1,9 +1,14 @@
 """Start-up cost: ``pytest --collect-only`` of a small project, with and without the plugin.
 
-Two comparisons, each interleaved and repeated:
+Four figures, each interleaved (or paired) and repeated:
 
-* ``bare pytest``: plugin auto-loading off (``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``); the
-  candidate adds only ``-p pytest_smartcar.plugin``. This isolates our cost.
+* ``import after pytest``: in fresh processes, the CPU time of ``import pytest`` and then
+  of ``import pytest_smartcar.plugin``; the row's limit is on what the plugin adds.
+* ``1 test, no other plugins``: a one-test project, plugin auto-loading on as for a
+  user, every other installed pytest plugin blocked (``-p no:NAME``) in both arms; the
+  baseline blocks ours too (``-p no:smartcar``). The fixed cost, and nothing else.
+* ``bare pytest``: plugin auto-loading off (``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``), 66
+  tests; the candidate adds only ``-p pytest_smartcar.plugin``.
 * ``this venv``: every installed plugin loads (respx, hypothesis, anyio, socket, cov ...);
   the baseline disables ours with ``-p no:smartcar``. This is what a user of this
   environment pays.
@@ -28,6 +33,7 @@ from _timing import (
     Row,
     RunFailed,
     Sample,
+    bootstrap_added,
     clean_env,
     interleave,
     item_count,
@@ -39,6 +45,8 @@ from _timing import (
 
 BENCH = "start-up"
 TARGET = 1.05
+TARGET_ONE_TEST = 1.02
+IMPORT_LIMIT = 5e-3  # seconds of CPU the plugin's import may add after pytest's
 HEAVY = ("httpx", "respx", "requests", "hypothesis")
 
 CONFTEST = """\
@@ -142,16 +150,19 @@ def import_checks(rounds: int) -> tuple[list[Check], list[str], float]:
     return checks, lines + more, total
 
 
+#: What a run loads, in the order it loads it; the last step comes only with a marker.
 _STEPS = (
+    ("package __init__, errors, _keys", "pytest_smartcar pytest_smartcar.errors"),
+    ("plugin module (names only)", "pytest_smartcar.plugin"),
     (
-        "package __init__, errors, _suggest (difflib)",
-        "pytest_smartcar.errors pytest_smartcar._suggest",
+        "at pytest_addoption: report and retry-contract options",
+        "pytest_smartcar.report_settings pytest_smartcar._retry_options",
     ),
-    ("catalog: JSON + frozen dataclasses", "pytest_smartcar.catalog"),
-    ("markers", "pytest_smartcar.markers"),
-    ("report", "pytest_smartcar.report"),
-    ("plugin itself and the rest", "pytest_smartcar.plugin"),
+    ("at pytest_configure: the guard and its import hooks", "pytest_smartcar.transports.install"),
+    ("at collection: the marker review", "pytest_smartcar._collection"),
 )
+#: Loaded later, only by a run that needs them (timed for scale, not in the total).
+_LATER = (("with the first marker: catalog and markers", "pytest_smartcar.markers"),)
 _BREAKDOWN = """
 import importlib, json, sys, time
 import pytest
@@ -162,43 +173,121 @@ for label, modules in steps:
     for name in modules.split():
         importlib.import_module(name)
     out.append((time.process_time_ns() - t) / 1e6)
-t = time.process_time_ns()
-from dataclasses import dataclass
-fields = "".join(f"    f{i}: int\\n" for i in range(17))
-exec("@dataclass(frozen=True)\\nclass Probe:\\n" + fields)
-out.append((time.process_time_ns() - t) / 1e6)
 print(json.dumps(out))
 """
 
 
 def import_breakdown(rounds: int) -> tuple[list[str], float]:
-    """CPU time of each step of ``import pytest_smartcar.plugin`` once pytest is loaded,
-    median over fresh processes (what every pytest run pays for the plugin)."""
+    """CPU time of each step of what a run imports once pytest is loaded, median over
+    fresh processes (every pytest run pays the steps; the later ones only with use)."""
     import json
 
+    steps = (*_STEPS, *_LATER)
     runs = []
     for _ in range(rounds):
         proc = subprocess.run(
-            [PYTHON, "-c", _BREAKDOWN, json.dumps(_STEPS)],
+            [PYTHON, "-c", _BREAKDOWN, json.dumps(steps)],
             capture_output=True,
             text=True,
             check=True,
             env=clean_env(),
         )
         runs.append(json.loads(proc.stdout))
-    per_step = [median([r[i] for r in runs]) for i in range(len(_STEPS) + 1)]
+    per_step = [median([r[i] for r in runs]) for i in range(len(steps))]
     total = median([sum(r[: len(_STEPS)]) for r in runs])
     lines = [
-        f"  importing the plugin after pytest: {total:.1f} ms CPU (median of {rounds} fresh "
-        "processes), by step:"
+        f"  what every run imports after pytest: {total:.1f} ms CPU (median of {rounds} "
+        "fresh processes), by step:"
     ]
     lines += [
         f"    {ms:6.1f} ms  {label}" for (label, _), ms in zip(_STEPS, per_step, strict=False)
     ]
-    lines.append(
-        f"    (for scale: defining one frozen 17-field dataclass costs {per_step[-1]:.1f} ms)"
-    )
+    lines += [
+        f"    {ms:6.1f} ms  (later) {label}"
+        for (label, _), ms in zip(_LATER, per_step[len(_STEPS) :], strict=False)
+    ]
     return lines, total / 1e3
+
+
+_IMPORT_PAIR = """
+import time
+t0, w0 = time.process_time_ns(), time.perf_counter_ns()
+import pytest
+t1, w1 = time.process_time_ns(), time.perf_counter_ns()
+import pytest_smartcar.plugin
+t2, w2 = time.process_time_ns(), time.perf_counter_ns()
+print(t1 - t0, w1 - w0, t2 - t0, w2 - w0)
+"""
+
+
+def import_row(rounds: int) -> Row:
+    """``import pytest`` alone vs ``import pytest`` then the plugin, paired in each of
+    ``rounds`` fresh processes; the verdict is on what the plugin adds."""
+    samples: dict[str, list[Sample]] = {"import pytest": [], "then the plugin": []}
+    for _ in range(rounds + 1):
+        proc = subprocess.run(
+            [PYTHON, "-c", _IMPORT_PAIR], capture_output=True, text=True, check=True,
+            env=clean_env(),
+        )  # fmt: skip
+        cpu0, wall0, cpu1, wall1 = (int(x) / 1e9 for x in proc.stdout.split())
+        samples["import pytest"].append(Sample(wall0, cpu0))
+        samples["then the plugin"].append(Sample(wall1, cpu1))
+    for arm in samples.values():
+        del arm[0]  # the first process may still be writing byte-code caches
+    row = Row.compare(
+        BENCH,
+        "import after pytest (fresh process)",
+        samples,
+        "import pytest",
+        "then the plugin",
+        None,
+        note="import pytest_smartcar.plugin once pytest is imported; under auto-loading "
+        "pytest imports each plugin module through its assertion-rewrite hook, which the "
+        "1-test row below includes",
+    )
+    row.added_limit = IMPORT_LIMIT
+    pairs = list(zip(row.samples["import pytest"], row.samples["then the plugin"], strict=True))
+    row.added_ci = bootstrap_added(pairs)
+    return row
+
+
+def other_plugins() -> list[str]:
+    """``-p no:NAME`` for every installed pytest plugin but ours."""
+    code = (
+        "from importlib.metadata import entry_points\n"
+        "print(' '.join(e.name for e in entry_points(group='pytest11')))"
+    )
+    names = subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, check=True, env=clean_env()
+    ).stdout.split()
+    return [arg for name in names if name != "smartcar" for arg in ("-p", f"no:{name}")]
+
+
+def one_test_row(root: Path, rounds: int) -> Row:
+    """A one-test project: auto-loading on, every other plugin blocked in both arms."""
+    project = root
+    project.mkdir(parents=True, exist_ok=True)
+    (project / "pytest.ini").write_text("[pytest]\n")
+    (project / "test_one.py").write_text("def test_one():\n    assert True\n")
+    common = ["--collect-only", "-q", *other_plugins()]
+    env = clean_env()
+    samples = interleave(
+        {
+            "-p no:smartcar": _arm([*common, "-p", "no:smartcar"], project, env, 1),
+            "pytest-smartcar": _arm(common, project, env, 1),
+        },
+        rounds,
+        progress="start-up, 1 test",
+    )
+    return Row.compare(
+        BENCH,
+        "collect-only, 1 test, no other plugins",
+        samples,
+        "-p no:smartcar",
+        "pytest-smartcar",
+        TARGET_ONE_TEST,
+        note="auto-loading on; every other installed plugin blocked with -p no:NAME in both arms",
+    )
 
 
 # --- the timed comparison ---------------------------------------------------------------
@@ -319,7 +408,9 @@ def run(quick: bool = False) -> tuple[list[Row], list[Check]]:
         print(f"check: {check.name}: {check.verdict} ({check.detail})")
     tmp = Path(tempfile.mkdtemp(prefix="smartcar-bench-startup-"))
     try:
-        rows, _ = compare(make_project(tmp / "project"), rounds, import_cost)
+        rows = [import_row(rounds), one_test_row(tmp / "one", rounds)]
+        more, _ = compare(make_project(tmp / "project"), rounds, import_cost)
+        rows += more
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_rows(rows)
