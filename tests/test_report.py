@@ -84,7 +84,7 @@ SUBSET_EXERCISED: dict[str, dict[str, Any]] = {
 }
 
 SUBSET_COMPACT = """\
-catalog 2025.11: 4 of 57 errors exercised (7.01%), counting API and Connect
+catalog 2026.12: 4 of 57 errors exercised (7.01%), counting API and Connect
   API       3/48     6.25%
   Connect   1/9     11.11%
 missing API errors (45): BILLING:* (4), COMPATIBILITY:* (4),
@@ -150,7 +150,7 @@ def test_verbose_summary_lists_every_error_with_its_tests(subset: pytest.Pyteste
     result = subset.runpytest("--smartcar-report", "-v")
     section = report_section(result)
     assert section[:5] == [
-        "catalog 2025.11: 4 of 57 errors exercised (7.01%), counting API and Connect",
+        "catalog 2026.12: 4 of 57 errors exercised (7.01%), counting API and Connect",
         "  API       3/48     6.25%",
         "  Connect   1/9     11.11%",
         "API errors by type (+ exercised, - missing):",
@@ -429,7 +429,7 @@ def test_an_api_only_suite_is_measured_on_the_api_and_can_pass(api_only: pytest.
     assert result.ret == pytest.ExitCode.OK
     # At full coverage the summary is a few lines; -v has the detail.
     assert report_section(result) == [
-        "catalog 2025.11: 48 of 48 errors exercised (100.00%), counting API",
+        "catalog 2026.12: 48 of 48 errors exercised (100.00%), counting API",
         "  API      48/48   100.00%",
         "  Connect   0/9      0.00%  not counted: no Connect error was served; "
         "--smartcar-report-scope=all counts it",
@@ -633,7 +633,7 @@ def test_real_fixtures_count_only_what_was_served(pytester: pytest.Pytester) -> 
         }
     }
     assert (data["api"]["exercised"], data["connect"]["exercised"], data["exercised"]) == (9, 1, 10)
-    result.stdout.fnmatch_lines(["catalog 2025.11: 10 of 57 errors exercised (17.54%)*"])
+    result.stdout.fnmatch_lines(["catalog 2026.12: 10 of 57 errors exercised (17.54%)*"])
 
 
 # ------------------------------------------------------------------- aggregation
@@ -683,7 +683,7 @@ def test_percentages_round_down() -> None:
     assert data["scope"] == ["api", "connect"]
     assert data["connect"]["percent"] == 88.88  # 88.888...
     lines = terminal_lines(data)
-    assert lines[0].startswith("catalog 2025.11: 56 of 57 errors exercised (98.24%)")
+    assert lines[0].startswith("catalog 2026.12: 56 of 57 errors exercised (98.24%)")
     assert lines[2] == "  Connect   8/9     88.88%"
     assert lines[-2:] == [
         "missing Connect errors (1): battery_capacity_no_selection",
