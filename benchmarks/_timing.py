@@ -199,38 +199,36 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def bootstrap_ratio(
-    pairs: Sequence[tuple[float, float]], resamples: int = 2000, seed: int = 0
+def _bootstrap(
+    pairs: Sequence[tuple[float, float]],
+    statistic: Callable[[float, float], float],
+    resamples: int = 2000,
+    seed: int = 0,
 ) -> tuple[float, float] | None:
-    """95% interval of median(candidate) / median(baseline), resampling whole rounds
-    (each round measured both arms back to back, so rounds are the unit)."""
+    """95% interval of ``statistic(median(baseline), median(candidate))``, resampling
+    whole rounds (each round measured both arms back to back, so rounds are the unit)."""
     if len(pairs) < 3:
         return None
     rng = random.Random(seed)
     n = len(pairs)
-    ratios = []
+    values = []
     for _ in range(resamples):
         pick = [pairs[rng.randrange(n)] for _ in range(n)]
-        base = statistics.median(b for b, _ in pick)
-        ratios.append(statistics.median(c for _, c in pick) / base if base else float("inf"))
-    ratios.sort()
-    return ratios[int(0.025 * resamples)], ratios[int(0.975 * resamples) - 1]
+        values.append(
+            statistic(statistics.median(b for b, _ in pick), statistics.median(c for _, c in pick))
+        )
+    values.sort()
+    return values[int(0.025 * resamples)], values[int(0.975 * resamples) - 1]
 
 
-def bootstrap_added(
-    pairs: Sequence[tuple[float, float]], resamples: int = 2000, seed: int = 0
-) -> tuple[float, float] | None:
-    """95% interval of median(candidate) - median(baseline), resampling whole rounds."""
-    if len(pairs) < 3:
-        return None
-    rng = random.Random(seed)
-    n = len(pairs)
-    added = []
-    for _ in range(resamples):
-        pick = [pairs[rng.randrange(n)] for _ in range(n)]
-        added.append(statistics.median(c for _, c in pick) - statistics.median(b for b, _ in pick))
-    added.sort()
-    return added[int(0.025 * resamples)], added[int(0.975 * resamples) - 1]
+def bootstrap_ratio(pairs: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
+    """95% interval of median(candidate) / median(baseline)."""
+    return _bootstrap(pairs, lambda base, cand: cand / base if base else float("inf"))
+
+
+def bootstrap_added(pairs: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
+    """95% interval of median(candidate) - median(baseline)."""
+    return _bootstrap(pairs, lambda base, cand: cand - base)
 
 
 def fmt_time(seconds: float) -> str:
