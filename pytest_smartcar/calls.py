@@ -7,7 +7,7 @@ inspects costs no httpx objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pytest_smartcar.exchange import Reply, SmartcarRequest
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pytest_smartcar.catalog import AnySpec
     from pytest_smartcar.stubs import ServedStub
 
-__all__ = ["REDACTED", "Call", "describe_request", "redact_headers"]
+__all__ = ["REDACTED", "Call", "describe_calls", "describe_request", "redact_headers"]
 
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "sc-signature"})
 
@@ -96,3 +96,24 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 def describe_request(request: SmartcarRequest | Any) -> str:
     """``GET https://api.smartcar.com/...`` for messages (query strings redacted)."""
     return f"{request.method} {redact_url(str(request.url))}"
+
+
+def describe_calls(
+    calls: Sequence[Call], unmatched: Sequence[SmartcarRequest], limit: int = 2000
+) -> str:
+    """What was served, request by request, for a failure report (secrets redacted)."""
+    if not calls and not unmatched:
+        return "no Smartcar request was made"
+    lines: list[str] = []
+    for call in calls:
+        status = call.status if call.status is not None else "-"
+        lines.append(f"{describe_request(call.exchange)} -> {call.key} ({status})")
+        if call.refused:
+            lines.append(f"    refused: {call.refused}")
+        lines += [f"    > {k}: {v}" for k, v in redact_headers(call.exchange.headers)]
+        if call.reply is not None and call.reply.fault is None:
+            text = call.reply.body[:limit].decode("utf-8", "replace")
+            lines.append(f"    < {text}")
+    for request in unmatched:
+        lines.append(f"{describe_request(request)} -> unmatched (UnmatchedSmartcarRequest)")
+    return "\n".join(lines)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pytest_smartcar import _decorate, _recording, replies
 from pytest_smartcar import endpoints as ep
 from pytest_smartcar._signature import checked_arguments
-from pytest_smartcar.calls import Call, describe_request, redact_headers
+from pytest_smartcar.calls import Call, describe_calls, redact_headers
 from pytest_smartcar.catalog import ErrorSpec, get
 from pytest_smartcar.contract import DEFAULT_MAX_ATTEMPTS
 from pytest_smartcar.errors import (
@@ -414,21 +414,7 @@ class SmartcarStub:
 
     def describe_calls(self, limit: int = 2000) -> str:
         """What was served, request by request, for a failure report (secrets redacted)."""
-        if not self.calls and not self.unmatched:
-            return "no Smartcar request was made"
-        lines: list[str] = []
-        for call in self.calls:
-            status = call.status if call.status is not None else "-"
-            lines.append(f"{describe_request(call.exchange)} -> {call.key} ({status})")
-            if call.refused:
-                lines.append(f"    refused: {call.refused}")
-            lines += [f"    > {k}: {v}" for k, v in redact_headers(call.exchange.headers)]
-            if call.reply is not None and call.reply.fault is None:
-                text = call.reply.body[:limit].decode("utf-8", "replace")
-                lines.append(f"    < {text}")
-        for request, _ in self.unmatched:
-            lines.append(f"{describe_request(request)} -> unmatched (UnmatchedSmartcarRequest)")
-        return "\n".join(lines)
+        return describe_calls(self.calls, [request for request, _ in self.unmatched], limit)
 
     # -- activation ----------------------------------------------------------------------
 
