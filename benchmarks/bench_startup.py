@@ -22,6 +22,7 @@ plugin module imports none of httpx, respx, requests or hypothesis.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import tempfile
@@ -400,6 +401,58 @@ def profile() -> None:
     subprocess.run([PYTHON, "-c", code], check=True, env=clean_env())
 
 
+def _instructions(args: list[str], project: Path) -> int:
+    """Instructions a ``pytest`` run executes, counted by callgrind: the same count every
+    time for the same files and arguments, however busy the machine is."""
+    out = project / "callgrind.out"
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *pytest_cmd(*args)],
+        cwd=project, capture_output=True, text=True, check=False, env=clean_env(),
+    )  # fmt: skip
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if proc.returncode != 0 or found is None:
+        raise RunFailed(f"callgrind run failed ({proc.returncode}): {proc.stderr[-500:]}")
+    return int(found.group(1))
+
+
+def instructions() -> None:
+    """The 1-test collect-only by instruction count (needs valgrind): ours against no
+    plugin, and, for scale, what the pytest plugins of two libraries a Smartcar project
+    often has installed cost on the same run."""
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed: no instruction counts")
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="smartcar-bench-instructions-"))
+    try:
+        project = tmp / "one"
+        project.mkdir()
+        (project / "pytest.ini").write_text("[pytest]\n")
+        (project / "test_one.py").write_text("def test_one():\n    assert True\n")
+        blocked = other_plugins()
+        common = ["--collect-only", "-q"]
+
+        def without(*names: str) -> list[str]:
+            keep = {f"no:{n}" for n in names}
+            return [a for pair in zip(blocked[::2], blocked[1::2], strict=True)
+                    if pair[1] not in keep for a in pair]  # fmt: skip
+
+        _instructions([*common, *blocked, "-p", "no:smartcar"], project)  # byte-code caches
+        base = _instructions([*common, *blocked, "-p", "no:smartcar"], project)
+        arms = {
+            "pytest-smartcar": [*common, *blocked],
+            "anyio's plugin (httpx depends on anyio)": [
+                *common, *without("anyio"), "-p", "no:smartcar"
+            ],
+            "respx's plugin": [*common, *without("respx"), "-p", "no:smartcar"],
+        }  # fmt: skip
+        print(f"instructions, collect-only of 1 test, every other plugin blocked: {base:,}")
+        for label, args in arms.items():
+            count = _instructions(args, project)
+            print(f"  + {label}: {count:,} (ratio {count / base:.4f})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def run(quick: bool = False) -> tuple[list[Row], list[Check]]:
     rounds = 5 if quick else 21
     checks, lines, import_cost = import_checks(3 if quick else 9)
@@ -421,9 +474,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (smoke run)")
     parser.add_argument("--profile", action="store_true", help="cProfile the plugin import")
+    parser.add_argument(
+        "--instructions", action="store_true", help="1-test start-up by callgrind instruction count"
+    )
     args = parser.parse_args()
     if args.profile:
         profile()
+        return
+    if args.instructions:
+        instructions()
         return
     run(args.quick)
 
