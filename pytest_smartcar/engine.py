@@ -310,8 +310,8 @@ class SmartcarStub:
             call.key, call.spec, call.refused = refusal[0].key, get(refusal[0].key), refusal[1]
             call.reply = replies.refusal_reply(refusal[0], api, stub.options, match, fill)
             return call.reply
-        if isinstance(outcome.spec, ErrorSpec):
-            _recording.record("api", outcome.spec.key, call.endpoint)
+        if isinstance(outcome.spec, ErrorSpec):  # counted in the catalog of the API called
+            _recording.record("v3" if api == "v3" else "api", outcome.spec.key, call.endpoint)
         call.reply = replies.respond(stub, index, outcome, request, match, api, fill)
         return call.reply
 

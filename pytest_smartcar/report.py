@@ -1,7 +1,7 @@
 """Catalog coverage: which documented Smartcar errors the suite actually served.
 
 Each time the engine serves a catalog error to the code under test it appends
-``("smartcar_served", {"kind": "api"|"connect", "key": ..., "endpoint": ...})`` to the
+``("smartcar_served", {"kind": "api"|"v3"|"connect", "key": ..., "endpoint": ...})`` to the
 test item's ``user_properties``. Those travel with every ``TestReport``, from
 pytest-xdist workers to the controller too, so the controller alone aggregates them
 here and prints or writes the report: the numbers are identical with and without
@@ -39,14 +39,16 @@ __all__ = [
     "add_report_options",
     "register",
     "scope_name",
+    "shows_v3",
     "terminal_lines",
 ]
 
 #: The name the reporter is registered under in the plugin manager.
 PLUGIN_NAME: Final = "smartcar-report"
 #: Bumped when a field of the JSON report changes meaning or disappears (2: the top-level
-#: figures count the catalogs in ``scope`` only).
-SCHEMA_VERSION: Final = 2
+#: figures count the catalogs in ``scope`` only; 3: errors served on V3 requests count in
+#: the ``v3`` section, not in ``api``).
+SCHEMA_VERSION: Final = 3
 
 
 @functools.cache
@@ -54,6 +56,13 @@ def _api_keys() -> tuple[str, ...]:
     from pytest_smartcar import catalog
 
     return tuple(spec.key for spec in catalog.API_ERRORS)
+
+
+@functools.cache
+def _v3_keys() -> tuple[str, ...]:
+    from pytest_smartcar import catalog
+
+    return tuple(spec.key for spec in catalog.V3_ERRORS)
 
 
 @functools.cache
@@ -103,9 +112,10 @@ class CatalogCoverage:
 
     def __init__(self) -> None:
         self.api: dict[str, _Served] = {}
+        self.v3: dict[str, _Served] = {}
         self.connect: dict[str, _Served] = {}
-        #: Served keys outside the v2.0 API and Connect catalogs (legacy v1.0, OAuth):
-        #: reported, but no part of the percentage.
+        #: Served keys outside the catalogs (legacy v1.0, OAuth, an error V3 does not
+        #: send served on a V3 request): reported, but no part of the percentage.
         self.other: dict[str, _Served] = {}
 
     def add(self, kind: str, key: str, endpoint: str | None, nodeid: str) -> None:
@@ -115,6 +125,9 @@ class CatalogCoverage:
         if kind == "connect":
             norm = key.strip().lower()
             table = self.connect if norm in _connect_keys() else self.other
+        elif kind == "v3":
+            norm = catalog.normalize_key(key)
+            table = self.v3 if norm in _v3_keys() else self.other
         else:
             norm = catalog.normalize_key(key)
             table = self.api if norm in _api_keys() else self.other
@@ -152,6 +165,14 @@ class CatalogCoverage:
                 {
                     s.key: {"type": s.type, "code": s.code, "status": s.status}
                     for s in catalog.API_ERRORS
+                },
+            ),
+            "v3": self._section(
+                _v3_keys(),
+                self.v3,
+                {
+                    s.key: {"type": s.type, "code": s.code, "status": s.status}
+                    for s in catalog.V3_ERRORS
                 },
             ),
             "connect": self._section(
@@ -213,6 +234,12 @@ def _fmt(percent: float) -> str:
 # -------------------------------------------------------------------------- terminal
 
 
+def shows_v3(data: Mapping[str, Any]) -> bool:
+    """Whether a report lists the V3 errors one by one: when V3 is counted or was served
+    (a v2.0-only suite's report stays as it was)."""
+    return "v3" in data["scope"] or bool(data["v3"]["exercised"])
+
+
 def scope_name(data: Mapping[str, Any]) -> str:
     """``API and Connect``: the catalogs the figure counts."""
     names = [FAMILIES[f] for f in data["scope"]]
@@ -228,6 +255,8 @@ def terminal_lines(data: Mapping[str, Any], *, verbose: bool = False, width: int
         f"exercised ({_fmt(data['percent'])}), counting {scope_name(data)}",
     ]
     for family, label in FAMILIES.items():
+        if family == "v3" and not shows_v3(data):
+            continue
         section = data[family]
         line = (
             f"  {label:<8}{section['exercised']:>3}/{section['total']:<4}"
@@ -251,7 +280,7 @@ def terminal_lines(data: Mapping[str, Any], *, verbose: bool = False, width: int
                 lines += _wrap(head, _globbed(data[family]["errors"], missing), 2, width)
         lines.append("(-v lists every error with the tests that exercised it)")
     if data["other"]:
-        head = "also served, outside the v2.0 API and Connect catalogs:"
+        head = "also served, outside the API, V3 and Connect catalogs:"
         lines += _wrap(head, list(data["other"]), 2, width)
     return lines
 
@@ -273,17 +302,20 @@ def _globbed(errors: Mapping[str, Mapping[str, Any]], missing: list[str]) -> lis
 
 
 def _verbose_sections(data: Mapping[str, Any]) -> list[str]:
-    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for key, error in data["api"]["errors"].items():
-        groups.setdefault(error["type"], []).append((key, error))
-
     def counted(errors: list[tuple[str, dict[str, Any]]]) -> str:
         return f"{sum(e['exercised'] for _, e in errors)}/{len(errors)}"
 
-    lines = ["API errors by type (+ exercised, - missing):"]
-    for name, errors in groups.items():
-        lines.append(f"  {name} {counted(errors)}")
-        lines += _verbose_errors(errors)
+    lines: list[str] = []
+    for family in ("api", "v3"):
+        if family == "v3" and not shows_v3(data):
+            continue
+        groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for key, error in data[family]["errors"].items():
+            groups.setdefault(error["type"], []).append((key, error))
+        lines.append(f"{FAMILIES[family]} errors by type (+ exercised, - missing):")
+        for name, errors in groups.items():
+            lines.append(f"  {name} {counted(errors)}")
+            lines += _verbose_errors(errors)
     connect_errors = list(data["connect"]["errors"].items())
     lines.append(f"Connect errors {counted(connect_errors)}")
     lines += _verbose_errors(connect_errors)

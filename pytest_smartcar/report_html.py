@@ -1,6 +1,7 @@
 """The catalog coverage report as one self-contained HTML page.
 
-A grid, one row per error type (and one for Connect), one cell per documented error,
+A grid, one row per error type (API, then V3 when the suite served V3 or counts it,
+then one for Connect), one cell per documented error,
 green when a test was served it and red when none was. Hovering a cell shows the
 tests and endpoints; clicking it jumps to (and highlights) its row in the table
 below. No script, font or image is loaded from anywhere: the file is sent around as a
@@ -23,6 +24,7 @@ __all__ = [
     "EXERCISED_RGB",
     "MISSING_RGB",
     "cell_box",
+    "entries",
     "grid_rows",
     "page_size",
     "render",
@@ -42,11 +44,33 @@ def _hex(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
+#: How a V3 error is named on the page, beside the v2.0 error of the same key.
+V3_PREFIX: Final = "V3 "
+
+
+def entries(data: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Every error the page shows, by its name on the page: the API and Connect keys, and
+    the V3 keys prefixed ``V3 `` when the report shows V3 (``report.shows_v3``)."""
+    from pytest_smartcar.report import shows_v3
+
+    found: dict[str, Mapping[str, Any]] = dict(data["api"]["errors"])
+    if shows_v3(data):
+        found.update({V3_PREFIX + k: e for k, e in data["v3"]["errors"].items()})
+    found.update(data["connect"]["errors"])
+    return found
+
+
 def grid_rows(data: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
-    """The grid's rows: ``(label, keys)``, API types in catalog order, then Connect."""
+    """The grid's rows: ``(label, names)``, API types in catalog order, then the V3 types
+    when V3 is shown, then Connect."""
+    from pytest_smartcar.report import shows_v3
+
     rows: dict[str, list[str]] = {}
     for key, error in data["api"]["errors"].items():
         rows.setdefault(error["type"], []).append(key)
+    if shows_v3(data):
+        for key, error in data["v3"]["errors"].items():
+            rows.setdefault(V3_PREFIX + error["type"], []).append(V3_PREFIX + key)
     return [*rows.items(), ("Connect", list(data["connect"]["errors"]))]
 
 
@@ -115,8 +139,11 @@ def render(data: Mapping[str, Any]) -> str:
         "ok": _hex(EXERCISED_RGB),
         "missing": _hex(MISSING_RGB),
     }
-    errors = {**data["api"]["errors"], **data["connect"]["errors"]}
-    api, connect = data["api"], data["connect"]
+    from pytest_smartcar.report import shows_v3
+
+    errors = entries(data)
+    api, v3, connect = data["api"], data["v3"], data["connect"]
+    v3_figure = f"V3 {v3['exercised']}/{v3['total']}, " if shows_v3(data) else ""
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
@@ -125,7 +152,7 @@ def render(data: Mapping[str, Any]) -> str:
         "</style>\n</head>\n<body>\n<main>\n<header>\n<h1>Smartcar catalog coverage</h1>\n",
         f"<p><strong>{data['exercised']} of {data['total']}</strong> documented errors exercised "
         f"(<strong>{data['percent']:.2f}%</strong>), counting {escape(scope_name(data))}: "
-        f"API {api['exercised']}/{api['total']}, "
+        f"API {api['exercised']}/{api['total']}, {v3_figure}"
         f"Connect {connect['exercised']}/{connect['total']}. "
         f"Catalog {escape(str(data['catalog_version']))}.</p>\n",
         '<p><span class="key exercised"></span>exercised (served to at least one test)'
@@ -149,8 +176,8 @@ def render(data: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
-def _anchor(key: str) -> str:
-    return "e-" + key.replace(":", "-")
+def _anchor(name: str) -> str:
+    return "e-" + name.replace(":", "-").replace(" ", "-")
 
 
 def _cell(key: str, error: Mapping[str, Any]) -> str:
@@ -189,7 +216,7 @@ def _table(data: Mapping[str, Any], errors: Mapping[str, Mapping[str, Any]]) -> 
     out.append("</tbody>\n</table>\n")
     if data["other"]:
         out.append(
-            "<h2>Also served, outside the v2.0 API and Connect catalogs</h2>\n<table>\n"
+            "<h2>Also served, outside the API, V3 and Connect catalogs</h2>\n<table>\n"
             "<thead><tr><th>key</th><th>endpoints</th><th>tests</th></tr></thead>\n<tbody>\n"
         )
         for key, served in data["other"].items():

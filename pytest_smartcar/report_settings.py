@@ -15,8 +15,10 @@ import pytest
 
 __all__ = ["FAMILIES", "ReportSettings", "add_report_options", "parse_scope"]
 
-#: The catalogs the coverage figure can count, in report order, with their names.
-FAMILIES: Final = {"api": "API", "connect": "Connect"}
+#: The catalogs the coverage figure can count, in report order, with their names: the
+#: v2.0 API errors (served on v2.0 requests), the errors API V3 sends (served on V3
+#: requests) and the Connect errors.
+FAMILIES: Final = {"api": "API", "v3": "V3", "connect": "Connect"}
 _SCOPES = ("auto", "all", *FAMILIES)
 
 

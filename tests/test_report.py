@@ -214,7 +214,7 @@ def test_json_report_holds_exactly_the_subset(subset: pytest.Pytester) -> None:
     data = read_json(path)
     api_missing = [s.key for s in catalog.API_ERRORS if s.key not in SUBSET_EXERCISED]
     assert {k: data[k] for k in ("schema_version", "catalog_version", "total", "exercised")} == {
-        "schema_version": 2,
+        "schema_version": 3,
         "catalog_version": catalog.CATALOG_VERSION,
         "total": 57,
         "exercised": 4,
@@ -269,7 +269,7 @@ def test_served_keys_outside_the_catalog_are_reported_apart(
     }
     result.stdout.fnmatch_lines(
         [
-            "also served, outside the v2.0 API and Connect catalogs: OAUTH:INVALID_GRANT,",
+            "also served, outside the API, V3 and Connect catalogs: OAUTH:INVALID_GRANT,",
             "  made_up",
         ],
         consecutive=True,
@@ -438,12 +438,55 @@ def test_an_api_only_suite_is_measured_on_the_api_and_can_pass(api_only: pytest.
     ]
 
 
+V3_SUITE = """
+import httpx
+import pytest
+
+URL = "https://vehicle.api.smartcar.com/v3/vehicles/veh-1/signals"
+HEADERS = {"Authorization": "Bearer t", "sc-user-id": "user-1"}
+
+@pytest.mark.smartcar_error(endpoint="v3.signals")
+def test_every_v3_error(smartcar_error):
+    assert httpx.get(URL, headers=HEADERS).status_code >= 400
+"""
+
+
+def test_a_v3_suite_is_measured_on_the_v3_catalog(pytester: pytest.Pytester) -> None:
+    """Errors served on V3 requests count in the V3 catalog, which a V3-only suite can
+    complete; the v2.0 catalog is shown, not counted."""
+    pytester.makepyfile(test_v3=V3_SUITE)
+    result = pytester.runpytest(
+        "-p", "no:randomly", "--smartcar-report", "--smartcar-report-html=r.html",
+        "--smartcar-report-json=r.json", "--smartcar-fail-under=100",
+    )  # fmt: skip
+    result.assert_outcomes(passed=49)
+    assert report_section(result) == [
+        "catalog 2026.12: 49 of 49 errors exercised (100.00%), counting V3",
+        "  API       0/48     0.00%  not counted: no API error was served; "
+        "--smartcar-report-scope=all counts it",
+        "  V3       49/49   100.00%",
+        "  Connect   0/9      0.00%  not counted: no Connect error was served; "
+        "--smartcar-report-scope=all counts it",
+        "(-v lists every error with the tests that exercised it)",
+    ]
+    data = read_json(pytester.path / "r.json")
+    assert data["v3"]["errors"]["VALIDATION:BAD_REQUEST"]["endpoints"] == ["v3.signals"]
+    assert "VALIDATION" not in data["v3"]["errors"]  # v2.0 only
+    page = (pytester.path / "r.html").read_text("utf-8")
+    assert "V3 49/49" in page and 'id="e-V3-VALIDATION-BAD_REQUEST"' in page
+    # A v2.0 suite's report does not list the V3 catalog at all.
+    pytester.makepyfile(test_v3="def test_nothing():\n    pass\n")
+    plain = pytester.runpytest("--smartcar-report")
+    assert not any(line.startswith("  V3") for line in report_section(plain))
+
+
 @pytest.mark.parametrize(
     ("scope", "figure", "ok"),
     [
-        ("all", "84.21% (48 of 57 errors, API and Connect)", False),
+        ("all", "45.28% (48 of 106 errors, API, V3 and Connect)", False),
         ("api,connect", "84.21% (48 of 57 errors, API and Connect)", False),
         ("connect", "0.00% (0 of 9 errors, Connect)", False),
+        ("v3", "0.00% (0 of 49 errors, V3)", False),
         ("api", "100.00% (48 of 48 errors, API)", True),
     ],
 )
@@ -455,10 +498,8 @@ def test_the_scope_chooses_the_catalogs_the_figure_counts(
     assert (result.ret == pytest.ExitCode.OK) is ok
     result.stdout.fnmatch_lines([f"*Smartcar catalog coverage* {figure}*"])
     data = read_json(api_only.path / "r.json")
-    assert (data["scope"], data["scope_auto"]) == (
-        ["api", "connect"] if "," in scope or scope == "all" else [scope],
-        False,
-    )
+    families = {"all": ["api", "v3", "connect"], "api,connect": ["api", "connect"]}
+    assert (data["scope"], data["scope_auto"]) == (families.get(scope, [scope]), False)
 
 
 def test_a_suite_that_serves_nothing_is_measured_on_the_api(pytester: pytest.Pytester) -> None:

@@ -155,7 +155,8 @@ def test_acceptance_2_named_signals_fail_inside_a_200_and_are_counted(
     result = pytester.runpytest(*INNER, "--smartcar-report-json=report.json")
     result.assert_outcomes(passed=2)
     report = json.loads((pytester.path / "report.json").read_text("utf-8"))
-    errors = report["api"]["errors"]
+    assert report["scope"] == ["v3"]  # served on V3 requests: counted in the V3 catalog
+    errors = report["v3"]["errors"]
     for key, test in [
         ("COMPATIBILITY:VEHICLE_NOT_CAPABLE", "test_signals.py::test_one_signal_fails"),
         ("VEHICLE_STATE:ASLEEP", "test_signals.py::test_served_in_the_body"),
@@ -163,7 +164,8 @@ def test_acceptance_2_named_signals_fail_inside_a_200_and_are_counted(
         assert errors[key]["exercised"] is True
         assert errors[key]["endpoints"] == ["v3.signals"]
         assert errors[key]["tests"] == [test]
-    assert report["api"]["exercised"] == 2
+    assert report["v3"]["exercised"] == 2
+    assert report["api"]["exercised"] == 0
 
 
 _BASES = {
