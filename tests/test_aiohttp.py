@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import inspect
 import json
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -448,15 +447,9 @@ def test_a_refused_connect_is_final() -> None:
 
 # --- fuzzed responses ---------------------------------------------------------------------
 
-_CASES = (
-    error_cases(api="any")  # type: ignore[call-arg]
-    if "api" in inspect.signature(error_cases).parameters
-    else error_cases()
-)
-
 
 @settings(max_examples=150, deadline=None, database=None)
-@given(_CASES)
+@given(error_cases(api="any"))
 def test_every_error_case_reaches_an_aiohttp_client_intact(case: ErrorCase) -> None:
     """``stub_smartcar(case.response)`` inside ``@given``: each example goes through
     aiohttp's request writer and response parser, and parses as the response itself."""
