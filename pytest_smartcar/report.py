@@ -162,18 +162,12 @@ class CatalogCoverage:
             "api": self._section(
                 _api_keys(),
                 self.api,
-                {
-                    s.key: {"type": s.type, "code": s.code, "status": s.status}
-                    for s in catalog.API_ERRORS
-                },
+                _facts(catalog.API_ERRORS),
             ),
             "v3": self._section(
                 _v3_keys(),
                 self.v3,
-                {
-                    s.key: {"type": s.type, "code": s.code, "status": s.status}
-                    for s in catalog.V3_ERRORS
-                },
+                _facts(catalog.V3_ERRORS),
             ),
             "connect": self._section(
                 _connect_keys(),
@@ -220,6 +214,11 @@ class CatalogCoverage:
             "missing": [key for key in keys if key not in served],
             "errors": errors,
         }
+
+
+def _facts(specs: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """What the report says of each API error besides whether it was served."""
+    return {s.key: {"type": s.type, "code": s.code, "status": s.status} for s in specs}
 
 
 def _percent(part: int, whole: int) -> float:
